@@ -1,0 +1,52 @@
+"""Role-dependent navigation. Entries whose URL an app has not defined yet are skipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from ganbu.core.access import has_perm
+
+# (label, url name, permission needed anywhere; None = any signed-in user)
+NAV: list[tuple[str, str, str | None]] = [
+    ("首页", "home", None),
+    ("组织架构", "org:tree", "org.view"),
+    ("干部名册", "org:people", "person.view"),
+    ("我的签到", "attendance:signin", None),
+    ("考勤统计", "attendance:monthly", "attendance.view"),
+    ("值班排班", "attendance:duty", "duty.manage"),
+    ("会议学习", "attendance:meetings", "attendance.view"),
+    ("请销假", "leave:mine", None),
+    ("审批待办", "leave:inbox", "leave.approve"),
+    ("积分管理", "points:ranking", "points.view"),
+    ("千分制考核", "assessment:home", "assessment.view"),
+    ("问责事项", "cases:list", "cases.view"),
+    ("公示通报", "notices:manage", "notices.publish"),
+    ("细则设置", "core:policies", "policy.view"),
+    ("工作日历", "core:calendar", "calendar.manage"),
+    ("审计日志", "core:audit", "audit.view"),
+]
+
+
+def nav_items(user: Any) -> list[dict[str, str]]:
+    items = []
+    for label, name, perm in NAV:
+        if perm is not None and not has_perm(user, perm):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "name": name})
+    return items
+
+
+def nav_context(request: Any) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    from ganbu.core.models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return {"nav": nav_items(user), "unread_count": unread}

@@ -1,0 +1,80 @@
+"""Presets that reproduce each seed document S0–S4 (POL-02).
+
+Each app's ``policy.py`` holds ``PRESETS = {"S0": Preset(...), ...}`` for its own module: what
+that document gives for the module, with a note per number naming where it comes from. A
+county-level document (S3, S4) becomes a county version; a township-level one (S0, S1, S2) a
+township version over it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ganbu.core.policy import MODULES, PolicyVersion, open_fields, policy_adopt, policy_save_draft
+
+DOCUMENTS = {
+    "S0": "某镇关于加强镇村干部管理的决定",
+    "S1": "某街道村（社区）党建与目标管理千分制意见",
+    "S2": "敬梓镇村干部积分制管理办法",
+    "S3": "荣成市村干部任期目标管理与补贴办法",
+    "S4": "某县驻村第一书记和工作队管理办法",
+}
+COUNTY_LEVEL = {"S3", "S4"}
+
+
+@dataclass(frozen=True)
+class Preset:
+    title: str
+    params: dict[str, Any]
+    notes: dict[str, str] = field(default_factory=dict)
+    overridable: list[str] | None = None  # None: every field (county presets only)
+
+
+def module_presets() -> dict[str, dict[str, Preset]]:
+    """{module: {doc: Preset}} gathered from every app that declares presets."""
+    out: dict[str, dict[str, Preset]] = {}
+    for module in MODULES:
+        for app in (module, module.split("_")[0]):
+            name = f"ganbu.{app}.policy"
+            if importlib.util.find_spec(name) is None:
+                continue
+            mod = importlib.import_module(name)
+            presets = getattr(mod, "PRESETS", {}).get(module) if isinstance(getattr(mod, "PRESETS", {}), dict) else None
+            if presets:
+                out[module] = presets
+                break
+    return out
+
+
+def presets_load(*, actor: Any, county: Any, townships: list[Any], year: int, adopt: bool,
+                 fill_suggested: bool = False) -> list[PolicyVersion]:
+    """Load every preset as drafts (and adopt them when asked). Returns the versions written."""
+    written: list[PolicyVersion] = []
+    start = date(year, 1, 1)
+    for module, docs in module_presets().items():
+        schema = MODULES[module].schema
+        for doc, preset in sorted(docs.items()):
+            orgs = [county] if doc in COUNTY_LEVEL else townships
+            for org in orgs:
+                params = dict(preset.params)
+                notes = dict(preset.notes)
+                if fill_suggested:
+                    for name, info in schema.model_fields.items():
+                        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+                        if extra.get("required_open") and params.get(name) is None:
+                            params[name] = extra.get("suggested")
+                            notes[name] = "非原文规定（演示用建议值）"
+                overridable = preset.overridable if preset.overridable is not None else list(schema.model_fields)
+                version = policy_save_draft(
+                    actor=actor, org=org, module=module, title=f"{DOCUMENTS[doc]}（{MODULES[module].title}）",
+                    period_start=start, params=params, overridable=overridable if doc in COUNTY_LEVEL else [],
+                    preset=doc, notes=notes,
+                )
+                if adopt and not open_fields(module, params):
+                    version = policy_adopt(actor=actor, version=version)
+                written.append(version)
+    return written

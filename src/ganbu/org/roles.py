@@ -1,0 +1,71 @@
+"""Roles (ORG-07) and what each may do. A role is granted on an org and reaches its subtree.
+
+Permissions are plain strings ``<area>.<verb>``; apps check them through ``core.access``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "系统管理员"
+    COUNTY_ORG = "county_org", "县委组织部"
+    COUNTY_RURAL = "county_rural", "县乡村振兴局"
+    COUNTY_DEPUTY = "county_deputy", "县委分管副书记"
+    COUNTY_FINANCE = "county_finance", "县财政局"
+    TOWNSHIP_SECRETARY = "township_secretary", "镇党委书记"
+    TOWNSHIP_HEAD = "township_head", "镇长"
+    TOWNSHIP_OFFICE = "township_office", "党政办/考核办"
+    VILLAGE_SECRETARY = "village_secretary", "村党组织书记"
+    VILLAGE_COMMITTEE = "village_committee", "村委会"
+    FIRST_SECRETARY = "first_secretary", "驻村第一书记（队长）"
+    DISPATCH_LEADER = "dispatch_leader", "派出单位分管领导"
+
+
+VIEW = {
+    "org.view", "person.view", "attendance.view", "leave.view", "points.view", "assessment.view",
+    "cases.view", "stationing.view", "subsidies.view", "targets.view", "notices.view", "policy.view",
+}
+
+ALL = VIEW | {
+    "org.manage", "person.manage", "person.view_id", "roster.import", "roster.export", "policy.edit",
+    "policy.adopt", "audit.view", "calendar.manage", "attendance.sign_for", "attendance.stamp",
+    "attendance.correct", "attendance.sign_table", "attendance.file", "attendance.spot_check",
+    "duty.manage", "meeting.manage", "leave.approve", "leave.override", "points.record", "points.approve",
+    "points.catalogue", "points.publish", "assessment.score", "assessment.manage", "cases.act",
+    "notices.publish", "notices.answer", "stationing.manage", "subsidies.manage", "targets.manage",
+}
+
+ROLE_PERMS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(ALL),
+    Role.COUNTY_ORG: frozenset(ALL - {"attendance.sign_for", "attendance.stamp", "attendance.sign_table"}),
+    Role.COUNTY_RURAL: frozenset(VIEW | {"leave.approve", "leave.override", "stationing.manage", "roster.export"}),
+    Role.COUNTY_DEPUTY: frozenset(VIEW | {"leave.approve", "leave.override", "cases.act", "person.view_id"}),
+    Role.COUNTY_FINANCE: frozenset(VIEW | {"subsidies.manage"}),
+    Role.TOWNSHIP_SECRETARY: frozenset(VIEW | {
+        "org.manage", "person.manage", "person.view_id", "roster.export", "policy.edit", "policy.adopt",
+        "attendance.correct", "attendance.sign_table", "duty.manage", "meeting.manage", "leave.approve",
+        "leave.override", "points.approve", "assessment.score", "cases.act", "notices.publish", "audit.view",
+    }),
+    Role.TOWNSHIP_HEAD: frozenset(VIEW | {"leave.approve", "points.approve", "assessment.score", "cases.act",
+                                          "person.view_id"}),
+    Role.TOWNSHIP_OFFICE: frozenset(VIEW | {
+        "org.manage", "person.manage", "person.view_id", "roster.import", "roster.export", "policy.edit",
+        "attendance.sign_for", "attendance.stamp", "attendance.correct", "attendance.spot_check", "duty.manage",
+        "meeting.manage", "points.record", "points.catalogue", "points.publish", "assessment.score",
+        "assessment.manage", "cases.act", "notices.publish", "notices.answer", "audit.view", "targets.manage",
+    }),
+    Role.VILLAGE_SECRETARY: frozenset({"org.view", "person.view", "attendance.view", "leave.view", "leave.approve",
+                                       "points.view", "assessment.view", "cases.view", "stationing.view",
+                                       "targets.view", "notices.view"}),
+    Role.VILLAGE_COMMITTEE: frozenset({"org.view", "person.view", "attendance.view", "points.view",
+                                       "targets.view", "notices.view"}),
+    Role.FIRST_SECRETARY: frozenset({"org.view", "person.view", "attendance.view", "leave.view", "leave.approve",
+                                     "stationing.view", "points.view", "notices.view"}),
+    Role.DISPATCH_LEADER: frozenset({"stationing.view", "person.view", "attendance.view", "leave.view"}),
+}
+
+# What every signed-in cadre may do about himself.
+SELF_PERMS = frozenset({"person.view", "attendance.sign", "attendance.view", "leave.apply", "leave.view",
+                        "points.view", "cases.view", "cases.appeal", "assessment.view", "stationing.view"})

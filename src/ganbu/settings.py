@@ -1,0 +1,195 @@
+"""Django settings for ganbu.
+
+Everything that differs between a laptop demo, CI and a county server is read from the
+environment and fails loudly on a bad value: DEBUG is off unless asked for, and outside DEBUG
+there is no default secret key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("GANBU_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0/true/false), got {raw!r}")
+
+
+DEBUG = _env_bool("GANBU_DEBUG")
+
+
+def _secret_key() -> str:
+    key = os.environ.get("GANBU_SECRET_KEY")
+    if key:
+        return key
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    if DEBUG or _env_bool("GANBU_TESTING"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        key_file.write_text(key)
+        return key
+    raise ImproperlyConfigured("GANBU_SECRET_KEY is not set (or run with GANBU_DEBUG=1 for a demo)")
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h for h in os.environ.get("GANBU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+if DEBUG:
+    ALLOWED_HOSTS += ["testserver", "*"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "huey.contrib.djhuey",
+    "ganbu.core",
+    "ganbu.org",
+    "ganbu.cases",
+    "ganbu.notices",
+    "ganbu.leave",
+    "ganbu.attendance",
+    "ganbu.points",
+    "ganbu.assessment",
+    "ganbu.targets",
+    "ganbu.stationing",
+    "ganbu.subsidies",
+    "ganbu.reports",
+    "ganbu.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "ganbu.urls"
+WSGI_APPLICATION = "ganbu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ganbu.core.nav.nav_context",
+            ]
+        },
+    }
+]
+
+
+def _database() -> dict:
+    """GANBU_DATABASE: unset → SQLite under var/; or postgres://user@host:port/name."""
+    url = os.environ.get("GANBU_DATABASE", "")
+    if not url or url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[1] if url.startswith("sqlite:///") else str(VAR_DIR / "ganbu.sqlite3")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            },
+            "TEST": {"NAME": os.environ.get("GANBU_TEST_SQLITE") or None},
+        }
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(f"GANBU_DATABASE must be sqlite:///path or postgres://…, got {url!r}")
+    name = parsed.path.lstrip("/") or "ganbu"
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parsed.username or "postgres"),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "127.0.0.1",
+        "PORT": str(parsed.port or 5432),
+        "CONN_MAX_AGE": int(os.environ.get("GANBU_CONN_MAX_AGE", "60")),
+        "TEST": {"NAME": f"test_{name}{os.environ.get('GANBU_TEST_DB_SUFFIX', '')}"},
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "org.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+HUEY_MODE = os.environ.get("GANBU_HUEY", "sqlite")
+if HUEY_MODE == "immediate":
+    HUEY = {"huey_class": "huey.MemoryHuey", "name": "ganbu", "immediate": True}
+elif HUEY_MODE == "sqlite":
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "ganbu",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": False,
+    }
+elif HUEY_MODE == "redis":
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "ganbu", "immediate": False,
+            "connection": {"url": os.environ.get("GANBU_REDIS_URL", "redis://127.0.0.1:6379/0")}}
+else:
+    raise ImproperlyConfigured(f"GANBU_HUEY must be immediate, sqlite or redis, got {HUEY_MODE!r}")
+
+NINJA_PAGINATION_PER_PAGE = 50
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("GANBU_LOG_LEVEL", "WARNING")},
+}

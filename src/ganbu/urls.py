@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from ganbu.api.api import api
+from ganbu.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inbox/", core_views.inbox, name="inbox"),
+    path("core/", include("ganbu.core.urls")),
+    path("org/", include("ganbu.org.urls")),
+    path("attendance/", include("ganbu.attendance.urls")),
+    path("leave/", include("ganbu.leave.urls")),
+    path("points/", include("ganbu.points.urls")),
+    path("assessment/", include("ganbu.assessment.urls")),
+    path("targets/", include("ganbu.targets.urls")),
+    path("stationing/", include("ganbu.stationing.urls")),
+    path("subsidies/", include("ganbu.subsidies.urls")),
+    path("cases/", include("ganbu.cases.urls")),
+    path("public/", include("ganbu.notices.urls")),
+    path("reports/", include("ganbu.reports.urls")),
+    path("api/", api.urls),
+    path("backoffice/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
