@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -26,6 +28,11 @@ urlpatterns = [
     path("api/", api.urls),
     path("backoffice/", admin.site.urls),
 ]
+
+if os.environ.get("GANBU_BENCH_FLOOR") == "1":  # benchmarks only: the one-INSERT floor view
+    from benchmarks.floor import floor_signin
+
+    urlpatterns.append(path("bench/floor/", floor_signin))
 
 if settings.DEBUG:
     from django.conf.urls.static import static
