@@ -40,7 +40,10 @@ def module_presets() -> dict[str, dict[str, Preset]]:
     for module in MODULES:
         for app in (module, module.split("_")[0]):
             name = f"ganbu.{app}.policy"
-            if importlib.util.find_spec(name) is None:
+            try:
+                if importlib.util.find_spec(name) is None:
+                    continue
+            except ModuleNotFoundError:  # "points_township": no package ganbu.points_township
                 continue
             mod = importlib.import_module(name)
             presets = getattr(mod, "PRESETS", {}).get(module) if isinstance(getattr(mod, "PRESETS", {}), dict) else None
