@@ -66,3 +66,65 @@ def notice_publish(
         notice.title = title
         notice.save(update_fields=["title"])
     return version
+
+
+NOTICE_NO_POLICY = "未找到施行中的公示细则（公示期、监督电话）"
+OBJECTION_EMPTY = "请填写异议内容"
+OBJECTION_CLOSED = "公示期已过，异议请通过监督电话反映"
+ANSWER_EMPTY = "请填写答复内容"
+ALREADY_ANSWERED = "该异议已答复"
+
+
+def notice_publish_with_policy(*, actor: Any, org: Any, kind: str, key: str, title: str, content: dict[str, Any],
+                               period: str = "", policy_ref: str = "", on: date | None = None) -> NoticeVersion:
+    """Publish with the public period and supervision phone of the notices policy in force (PUB-04)."""
+    from datetime import timedelta
+
+    from ganbu.core.policy import PolicyMissing, policy_resolve
+
+    today = on or timezone.localdate()
+    try:
+        params = policy_resolve("notices", org.path, today).params
+    except PolicyMissing:
+        raise ValueError(NOTICE_NO_POLICY) from None
+    days = params.public_days or 0
+    until = today + timedelta(days=days - 1) if days else None  # "N天内" includes the N-th day
+    return notice_publish(actor=actor, org=org, kind=kind, key=key, title=title, content=content, period=period,
+                          public_until=until, supervision_phone=params.supervision_phone or "",
+                          policy_ref=policy_ref)
+
+
+@transaction.atomic
+def objection_file(*, version: NoticeVersion, text: str, name: str = "", contact: str = "",
+                   on: date | None = None) -> Any:
+    """Anyone may object during the public period; the objection is kept until answered (PUB-04)."""
+    from ganbu.notices.models import Objection
+
+    today = on or timezone.localdate()
+    if not text.strip():
+        raise ValueError(OBJECTION_EMPTY)
+    if version.public_until is not None and today > version.public_until:
+        raise ValueError(OBJECTION_CLOSED)
+    obj = Objection.objects.create(version=version, text=text.strip()[:2000], name=name.strip()[:50],
+                                   contact=contact.strip()[:50])
+    audit_record(actor=None, action="notice.objection", object_type="objection", object_id=obj.pk,
+                 org_path=version.notice.org_path, after={"version": version.pk, "text": obj.text[:200]})
+    return obj
+
+
+@transaction.atomic
+def objection_answer(*, actor: Any, objection: Any, answer: str) -> Any:
+    from ganbu.notices.models import Objection
+
+    if not answer.strip():
+        raise ValueError(ANSWER_EMPTY)
+    obj = Objection.objects.select_for_update().select_related("version__notice").get(pk=objection.pk)
+    if obj.answered_at is not None:
+        raise ValueError(ALREADY_ANSWERED)
+    obj.answer = answer.strip()
+    obj.answered_by = actor
+    obj.answered_at = timezone.now()
+    obj.save(update_fields=["answer", "answered_by", "answered_at"])
+    audit_record(actor=actor, action="notice.answer", object_type="objection", object_id=obj.pk,
+                 org_path=obj.version.notice.org_path, after={"answer": obj.answer[:200]})
+    return obj

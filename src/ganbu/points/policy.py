@@ -26,7 +26,6 @@ class PointsParams(PolicyParams):
     cycle_months: int = param(12, "积分周期（月）", source="S2", ge=1, le=36)
     half_cycle_summary: bool = param(True, "半周期汇总通报", source="S2")
     village_may_tailor: bool = param(True, "村可按分工调整积分项目", source="S2")
-    ranked_categories: list[str] = param(["village_elected"], "参加排名的人员类别", source="S2")
     deduction_threshold: Decimal = param(Decimal("40"), "扣分警示线（达到即触发）", source="S2", ge=0)
     threshold_mode: Literal["or", "and"] = param("or", "扣分线与排名靠后的关系（or=任一，and=同时）", source="S2")
     bottom_group_size: int | None = open_param(3, "排名靠后人数", ge=1)
@@ -54,7 +53,6 @@ S2_NOTES = {
     "cycle_months": "S2：一年为一个积分周期",
     "half_cycle_summary": "S2：每半个周期汇总通报积分情况，对积分较低、靠后的村干部进行约谈提醒",
     "village_may_tailor": "S2：强调村内分工内容“量体裁衣”",
-    "ranked_categories": "S2：对全镇91名村居“两委”干部的工作情况进行量化赋分",
     "deduction_threshold": "S2：对扣除积分达40分及排名靠后的村居干部采用先谈话提醒警示",
     "threshold_mode": "S2“扣除积分达40分及排名靠后”按任一条件理解（REQUIREMENTS PTS-06），同时满足为开关",
     "bottom_group_size": "S2 只说“排名靠后”，人数原文未规定",
@@ -78,7 +76,7 @@ PRESETS = {
         "S2": Preset(
             title="敬梓镇村（社区）干部积分制管理考核细则（试行）",
             params={"categories": S2_CATEGORIES, "cycle_months": 12, "half_cycle_summary": True,
-                    "village_may_tailor": True, "ranked_categories": ["village_elected"],
+                    "village_may_tailor": True,
                     "deduction_threshold": "40", "threshold_mode": "or", "bottom_group_size": None,
                     "reward_proportion": None, "reward_per_person": None, "term_start": None,
                     "warning_due_days": 15},
