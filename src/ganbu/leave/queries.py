@@ -63,3 +63,47 @@ def leave_overlapping(*, person_id: int, start: date, end: date, exclude_id: int
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     return qs.filter(~Q(cancellation__returned_on__lte=start))
+
+
+def leave_inbox(*, user: Any, on: date | None = None) -> list[tuple[Any, Any]]:
+    """Pending steps this user may act on (as holder or as a named stand-in), with whom he acts for."""
+    from django.utils import timezone
+
+    from ganbu.leave.models import ApprovalStep, StepStatus
+    from ganbu.org.models import RoleGrant, StandIn
+
+    on = on or timezone.localdate()
+    principals = {user.pk: None}
+    for si in StandIn.objects.filter(stand_in=user, start__lte=on, end__gte=on).select_related("user"):
+        principals.setdefault(si.user_id, si.user)
+    grants = RoleGrant.objects.filter(user_id__in=list(principals)).values_list("user_id", "role", "org__path")
+    q = Q(pk__in=[])
+    by_key: dict[tuple[str, str], Any] = {}
+    for uid, role, path in grants:
+        roles = [role] + (["duty_leader"] if role == "township_office" else [])
+        for r in roles:
+            q |= Q(role=r, org_path=path)
+            if by_key.get((r, path), "x") is not None:
+                by_key[(r, path)] = principals[uid]
+    steps = (ApprovalStep.objects.filter(q, status=StepStatus.PENDING)
+             .exclude(request__person_id=getattr(user, "person_id", None) or 0)
+             .select_related("request__person", "org").order_by("request__start", "order"))
+    return [(s, by_key.get((s.role, s.org_path))) for s in steps]
+
+
+def access_leave(*, user: Any, pk: Any) -> LeaveRequest:
+    """A request the user may see: his own, in his leave.view scope, or one he acts on in its chain."""
+    from ganbu.core.access import NotFound, has_perm
+
+    try:
+        req = LeaveRequest.objects.select_related("person", "org", "handover").get(pk=int(pk))
+    except (LeaveRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if getattr(user, "person_id", None) == req.person_id or has_perm(user, "leave.view", req.org_path):
+        return req
+    from ganbu.leave.services import step_actors
+
+    for step in req.steps.select_related("request"):
+        if any(u.pk == user.pk for u, _ in step_actors(step)):
+            return req
+    raise NotFound()

@@ -1,0 +1,84 @@
+"""JSON API for leave: the same services and access functions as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ninja import Router, Schema
+
+from ganbu.core.access import NotFound
+from ganbu.leave import services
+from ganbu.leave.models import ApprovalStep, LeaveRequest
+from ganbu.leave.queries import access_leave, leave_mine
+from ganbu.org.models import Person
+
+router = Router(tags=["请销假"])
+
+
+class SubmitIn(Schema):
+    kind: str
+    start: date
+    end: date
+    reason: str
+    start_pm: bool = False
+    end_am: bool = False
+    leaves_county: bool = False
+    handover_id: int | None = None
+    submit_key: str | None = None
+
+
+class DecideIn(Schema):
+    approve: bool
+    comment: str = ""
+    override_reason: str = ""
+
+
+def _out(req: LeaveRequest) -> dict[str, Any]:
+    return {
+        "id": req.pk, "person": req.person.name, "kind": req.kind, "start": req.start, "end": req.end,
+        "days": str(req.days), "status": req.status, "policy_ref": req.policy_ref,
+        "steps": [{"id": s.pk, "order": s.order, "label": s.label, "role": s.role, "kind": s.kind,
+                   "status": s.status, "why": s.why} for s in req.steps.all()],
+    }
+
+
+@router.get("/mine")
+def mine(request: Any) -> list[dict[str, Any]]:
+    return [_out(r) for r in leave_mine(user=request.auth).prefetch_related("steps")[:200]]
+
+
+@router.post("/submit", response={200: dict, 400: dict})
+def submit(request: Any, payload: SubmitIn) -> Any:
+    user = request.auth
+    if user.person is None:
+        raise NotFound()
+    handover = Person.objects.filter(pk=payload.handover_id).first() if payload.handover_id else None
+    try:
+        req = services.leave_submit(actor=user, person=user.person, kind=payload.kind, start=payload.start,
+                                    end=payload.end, reason=payload.reason, start_pm=payload.start_pm,
+                                    end_am=payload.end_am, leaves_county=payload.leaves_county,
+                                    handover=handover, submit_key=payload.submit_key)
+    except services.LeaveError as exc:
+        return 400, {"errors": exc.errors}
+    return 200, _out(req)
+
+
+@router.get("/{pk}")
+def detail(request: Any, pk: int) -> dict[str, Any]:
+    return _out(access_leave(user=request.auth, pk=pk))
+
+
+@router.post("/{pk}/steps/{step_id}/decide", response={200: dict, 400: dict})
+def decide(request: Any, pk: int, step_id: int, payload: DecideIn) -> Any:
+    req = access_leave(user=request.auth, pk=pk)
+    step = ApprovalStep.objects.filter(request=req, pk=step_id).first()
+    if step is None:
+        raise NotFound()
+    try:
+        services.leave_decide(actor=request.auth, step=step, approve=payload.approve, comment=payload.comment,
+                              override_reason=payload.override_reason)
+    except services.LeaveError as exc:
+        return 400, {"errors": exc.errors}
+    req.refresh_from_db()
+    return 200, _out(req)

@@ -1,0 +1,225 @@
+"""Leave pages: my requests (with the live chain preview), approver inbox, detail with decisions,
+销假, stand-ins, the two-copy PDF form (LV-08). Views parse, call one service or query, render."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ganbu.core.access import NotFound, has_perm
+from ganbu.leave import services
+from ganbu.leave.models import ApprovalStep, Cancellation, LeaveKind, LeaveStatus, StepStatus
+from ganbu.leave.queries import access_leave, leave_inbox, leave_mine
+from ganbu.org.models import Person, StandIn, User
+
+DATE_INVALID = "日期格式应为 YYYY-MM-DD"
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _form(post: Any) -> dict[str, Any]:
+    handover = None
+    if post.get("handover"):
+        handover = Person.objects.filter(pk=post.get("handover")).first() if post.get("handover").isdigit() else None
+    return {
+        "kind": post.get("kind", ""), "start": _date(post.get("start")), "end": _date(post.get("end")),
+        "start_pm": post.get("start_pm") == "on", "end_am": post.get("end_am") == "on",
+        "leaves_county": post.get("leaves_county") == "on", "reason": post.get("reason", ""), "handover": handover,
+    }
+
+
+def _handover_choices(person: Person | None) -> list[Person]:
+    if person is None:
+        return []
+    return list(Person.objects.filter(org_path__startswith=person.org_path[:9]).exclude(pk=person.pk)
+                .order_by("org_path", "name")[:200])
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    if request.method == "POST":
+        if person is None:
+            raise NotFound()
+        data = _form(request.POST)
+        raw_errors = {k: DATE_INVALID for k in ("start", "end") if request.POST.get(k) and data[k] is None}
+        try:
+            if raw_errors:
+                raise services.LeaveError(raw_errors)
+            req = services.leave_submit(actor=request.user, person=person, submit_key=request.POST.get("submit_key")
+                                        or None, **data)
+        except services.LeaveError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, "请假申请已提交")
+            return redirect("leave:detail", pk=req.pk)
+    preview = None
+    if person is not None and data.get("start") and data.get("end"):
+        preview = services.leave_preview_chain(person=person, start=data["start"], end=data["end"],
+                                               start_pm=data["start_pm"], end_am=data["end_am"],
+                                               leaves_county=data["leaves_county"], handover=data["handover"])
+    return render(request, "leave/mine.html", {
+        "requests": leave_mine(user=request.user), "person": person, "kinds": LeaveKind.choices,
+        "errors": errors, "data": data, "preview": preview, "handovers": _handover_choices(person),
+        "submit_key": uuid.uuid4().hex, "status_pending": LeaveStatus.PENDING,
+    }, status=400 if errors else 200)
+
+
+@login_required
+def preview(request: HttpRequest) -> HttpResponse:
+    """htmx: the chain for the form as it stands, before submission (LV-03)."""
+    person = request.user.person
+    if person is None:
+        raise NotFound()
+    data = _form(request.POST if request.method == "POST" else request.GET)
+    result = services.leave_preview_chain(person=person, start=data["start"], end=data["end"],
+                                          start_pm=data["start_pm"], end_am=data["end_am"],
+                                          leaves_county=data["leaves_county"], handover=data["handover"])
+    return render(request, "leave/_chain.html", {"preview": result})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "leave/inbox.html", {"items": leave_inbox(user=request.user)})
+
+
+def _detail_ctx(request: HttpRequest, req: Any) -> dict[str, Any]:
+    steps = list(req.steps.select_related("decided_by", "acting_for", "org", "request"))
+    actionable = []
+    for step in steps:
+        if step.status == StepStatus.PENDING and any(u.pk == request.user.pk for u, _ in services.step_actors(step)):
+            actionable.append(step.pk)
+    cancellation = Cancellation.objects.filter(request=req).select_related("by", "approved_by").first()
+    can_confirm = False
+    if cancellation and not cancellation.approved_by_id:
+        auth = next((s for s in reversed(steps) if s.role == cancellation.authority_role
+                     and s.org_path == cancellation.authority_org_path), None)
+        can_confirm = bool(auth and any(u.pk == request.user.pk for u, _ in services.step_actors(auth)))
+    return {
+        "req": req, "steps": steps, "actionable": actionable, "cancellation": cancellation,
+        "can_confirm": can_confirm, "is_mine": request.user.person_id == req.person_id,
+        "can_override": has_perm(request.user, "leave.override", req.org_path),
+        "today": timezone.localdate(), "Status": LeaveStatus,
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    req = access_leave(user=request.user, pk=pk)
+    return render(request, "leave/detail.html", _detail_ctx(request, req))
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    req = access_leave(user=request.user, pk=pk)
+    step = ApprovalStep.objects.filter(request=req, pk=request.POST.get("step") or 0).first()
+    if step is None:
+        raise NotFound()
+    try:
+        services.leave_decide(actor=request.user, step=step, approve=request.POST.get("decision") == "approve",
+                              comment=request.POST.get("comment", ""),
+                              override_reason=request.POST.get("override_reason", ""))
+    except services.LeaveError as exc:
+        ctx = _detail_ctx(request, req)
+        ctx["errors"] = exc.errors
+        return render(request, "leave/detail.html", ctx, status=400)
+    messages.success(request, "已处理")
+    return redirect("leave:detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    req = access_leave(user=request.user, pk=pk)
+    try:
+        services.leave_withdraw(actor=request.user, request=req)
+    except services.LeaveError as exc:
+        messages.error(request, str(exc))
+    return redirect("leave:detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    req = access_leave(user=request.user, pk=pk)
+    try:
+        services.leave_cancel(actor=request.user, request=req, returned_on=_date(request.POST.get("returned_on")),
+                              note=request.POST.get("note", ""))
+    except services.LeaveError as exc:
+        ctx = _detail_ctx(request, req)
+        ctx["errors"] = exc.errors
+        return render(request, "leave/detail.html", ctx, status=400)
+    messages.success(request, "已销假")
+    return redirect("leave:detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def cancel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    req = access_leave(user=request.user, pk=pk)
+    c = Cancellation.objects.filter(request=req).first()
+    if c is None:
+        raise NotFound()
+    try:
+        services.leave_cancel_confirm(actor=request.user, cancellation=c)
+    except services.LeaveError as exc:
+        messages.error(request, str(exc))
+    return redirect("leave:detail", pk=req.pk)
+
+
+@login_required
+def standin(request: HttpRequest) -> HttpResponse:
+    """LV-09: name who acts for me while I am away."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        target = User.objects.filter(username=request.POST.get("stand_in", "").strip(), is_active=True).first()
+        try:
+            services.standin_name(actor=request.user, stand_in=target, start=_date(request.POST.get("start")),
+                                  end=_date(request.POST.get("end")), reason=request.POST.get("reason", ""))
+        except services.LeaveError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, "已指定代理人")
+            return redirect("leave:standin")
+    return render(request, "leave/standin.html", {
+        "mine": StandIn.objects.filter(user=request.user).select_related("stand_in").order_by("-start"),
+        "for_others": StandIn.objects.filter(stand_in=request.user).select_related("user").order_by("-start"),
+        "errors": errors,
+    }, status=400 if errors else 200)
+
+
+@login_required
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """LV-08: the approved form, one copy for each archive (township party committee, county org dept)."""
+    from ganbu.core.policy import policy_resolve
+    from ganbu.reports.pdf import PdfUnavailable, pdf_response, render_pdf
+
+    req = access_leave(user=request.user, pk=pk)
+    if req.status not in (LeaveStatus.APPROVED, LeaveStatus.CANCELLED):
+        raise NotFound()
+    copies = policy_resolve("leave", req.org_path, req.start).params.archive_copies
+    ctx = {"req": req, "steps": list(req.steps.select_related("decided_by", "acting_for", "org")),
+           "copies": copies, "cancellation": Cancellation.objects.filter(request=req).first()}
+    try:
+        data = render_pdf("leave/form_pdf.html", ctx)
+    except PdfUnavailable as exc:
+        return HttpResponse(str(exc), status=503)
+    return pdf_response(data, f"请假审批表-{req.person.name}-{req.start}.pdf")
