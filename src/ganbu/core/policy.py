@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import to_jsonable_python
 
 from ganbu.core.audit import audit_record, snapshot
 from ganbu.core.models import PolicyVersion
@@ -56,10 +57,14 @@ def register_module(key: str, title: str, schema: type[PolicyParams]) -> None:
 
 
 class PolicyError(ValueError):
-    """Invalid parameters, with one Chinese message per field."""
+    """Invalid parameters, with one Chinese message per field.
 
-    def __init__(self, errors: dict[str, str]):
+    ``errors`` is keyed by the field's display title; ``fields`` by the parameter name (for forms).
+    """
+
+    def __init__(self, errors: dict[str, str], fields: dict[str, str] | None = None):
         self.errors = errors
+        self.fields = fields or {}
         super().__init__("；".join(f"{k}：{v}" for k, v in errors.items()))
 
 
@@ -110,7 +115,12 @@ def validate_params(module: str, data: dict[str, Any]) -> PolicyParams:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError({_field_title(schema, tuple(e["loc"])): _chinese(e) for e in exc.errors()}) from exc
+        errors = exc.errors()
+        fields: dict[str, str] = {}
+        for e in errors:
+            name = str(e["loc"][0]) if e["loc"] else "__all__"
+            fields[name] = "；".join(filter(None, [fields.get(name), _chinese(e)]))
+        raise PolicyError({_field_title(schema, tuple(e["loc"])): _chinese(e) for e in errors}, fields) from exc
 
 
 def open_fields(module: str, params: PolicyParams | dict[str, Any]) -> list[str]:
@@ -210,12 +220,11 @@ def _check_overrides(version: PolicyVersion) -> None:
     nearest = max(best.values(), key=lambda v: len(v.org.path))
     allowed = set(nearest.overridable or [])
     schema = MODULES[version.module].schema
-    refused = {
-        _field_title(schema, (k,)): f"上级《{nearest.title}》不允许下级调整此参数"
-        for k in version.params if k not in allowed
-    }
-    if refused:
-        raise PolicyError(refused)
+    refused_keys = [k for k in version.params if k not in allowed]
+    if refused_keys:
+        message = f"上级《{nearest.title}》不允许下级调整此参数"
+        raise PolicyError({_field_title(schema, (k,)): message for k in refused_keys},
+                          {k: message for k in refused_keys})
 
 
 def policy_full_params(version: PolicyVersion) -> dict[str, Any]:
@@ -245,7 +254,8 @@ def policy_save_draft(
     latest = PolicyVersion.objects.filter(org=org, module=module, period_start=period_start).aggregate(m=Max("version"))
     version = PolicyVersion(
         org=org, module=module, title=title, period_start=period_start, period_end=period_end,
-        version=(latest["m"] or 0) + 1, parent=based_on, params=params, overridable=overridable or [],
+        version=(latest["m"] or 0) + 1, parent=based_on, params=to_jsonable_python(params),
+        overridable=overridable or [],
         preset=preset, notes=notes or {}, created_by=actor if getattr(actor, "pk", None) else None,
     )
     _check_overrides(version)

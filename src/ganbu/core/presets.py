@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ganbu.core.policy import MODULES, PolicyVersion, open_fields, policy_adopt, policy_save_draft
+from pydantic_core import to_jsonable_python
+
+from ganbu.core.policy import (
+    MODULES,
+    PolicyVersion,
+    open_fields,
+    policy_adopt,
+    policy_full_params,
+    policy_save_draft,
+)
 
 DOCUMENTS = {
     "S0": "某镇关于加强镇村干部管理的决定",
@@ -37,9 +46,9 @@ class Preset:
 def module_presets() -> dict[str, dict[str, Preset]]:
     """{module: {doc: Preset}} gathered from every app that declares presets."""
     out: dict[str, dict[str, Preset]] = {}
-    for module in MODULES:
-        for app in (module, module.split("_")[0]):
-            name = f"ganbu.{app}.policy"
+    for module, info in MODULES.items():
+        # The schema's own module first (core/care_policy.py holds org_care beside its schema).
+        for name in (info.schema.__module__, *(f"ganbu.{app}.policy" for app in (module, module.split("_")[0]))):
             try:
                 if importlib.util.find_spec(name) is None:
                     continue
@@ -60,16 +69,19 @@ def presets_load(*, actor: Any, county: Any, townships: list[Any], year: int, ad
     start = date(year, 1, 1)
     for module, docs in module_presets().items():
         schema = MODULES[module].schema
-        for doc, preset in sorted(docs.items()):
+        # County documents first, so a township version is checked against (and inherits) them.
+        for doc, preset in sorted(docs.items(), key=lambda d: (d[0] not in COUNTY_LEVEL, d[0])):
             orgs = [county] if doc in COUNTY_LEVEL else townships
             for org in orgs:
-                params = dict(preset.params)
+                params = to_jsonable_python(dict(preset.params))
                 notes = dict(preset.notes)
                 if fill_suggested:
+                    inherited = {} if doc in COUNTY_LEVEL else _inherited(module, org, start)
                     for name, info in schema.model_fields.items():
                         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-                        if extra.get("required_open") and params.get(name) is None:
-                            params[name] = extra.get("suggested")
+                        if (extra.get("required_open") and params.get(name) is None
+                                and (name in params or inherited.get(name) is None)):
+                            params[name] = to_jsonable_python(extra.get("suggested"))
                             notes[name] = "非原文规定（演示用建议值）"
                 overridable = preset.overridable if preset.overridable is not None else list(schema.model_fields)
                 version = policy_save_draft(
@@ -77,7 +89,13 @@ def presets_load(*, actor: Any, county: Any, townships: list[Any], year: int, ad
                     period_start=start, params=params, overridable=overridable if doc in COUNTY_LEVEL else [],
                     preset=doc, notes=notes,
                 )
-                if adopt and not open_fields(module, params):
+                if adopt and not open_fields(module, policy_full_params(version)):
                     version = policy_adopt(actor=actor, version=version)
                 written.append(version)
     return written
+
+
+def _inherited(module: str, org: Any, on: date) -> dict[str, Any]:
+    """What a township version would inherit from adopted county versions on ``on``."""
+    probe = PolicyVersion(org=org, module=module, period_start=on, params={})
+    return policy_full_params(probe)
