@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ganbu.attendance import views
 
 app_name = "attendance"
-urlpatterns: list = []
+urlpatterns = [
+    path("signin/", views.signin, name="signin"),
+    path("proxy/", views.proxy, name="proxy"),
+    path("qr/", views.qr, name="qr"),
+    path("sheet/", views.sheet, name="sheet"),
+    path("sheet/stamp/", views.stamp, name="stamp"),
+    path("status/<int:pk>/correct/", views.correct, name="correct"),
+    path("evidence/", views.evidence, name="evidence"),
+    path("monthly/", views.monthly, name="monthly"),
+    path("monthly/export.xlsx", views.monthly_xlsx, name="monthly_xlsx"),
+    path("monthly/register.pdf", views.monthly_pdf, name="monthly_pdf"),
+    path("monthly/publish/", views.monthly_publish, name="monthly_publish"),
+    path("duty/", views.duty, name="duty"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("stationed/", views.stationed, name="stationed"),
+    path("stationed/spot-check/", views.spot_check, name="spot_check"),
+]

@@ -1,0 +1,81 @@
+"""JSON API for phones: the same services and access checks as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Router, Schema
+
+from ganbu.attendance import queries, services
+from ganbu.attendance.views import NO_PERSON, _month, _msg
+from ganbu.org.models import Person
+
+router = Router(tags=["考勤"])
+
+
+class SignInIn(Schema):
+    lat: float | None = None
+    lng: float | None = None
+    coord_system: str = "wgs84"
+    qr: str | None = None
+
+
+class SignInOut(Schema):
+    id: int
+    date: str
+    at: str
+    proof: str
+    distance_m: float | None = None
+    created: bool
+
+
+class Error(Schema):
+    detail: str
+
+
+@router.post("/signin", response={200: SignInOut, 201: SignInOut, 400: Error})
+def signin(request: Any, payload: SignInIn) -> Any:
+    """Sign in for today (ATT-01..03, ATT-09). A repeat returns the first record (200)."""
+    person = Person.objects.filter(pk=request.user.person_id).select_related("org").first() \
+        if request.user.person_id else None
+    if person is None:
+        return 400, {"detail": NO_PERSON}
+    if payload.coord_system not in {"wgs84", "gcj02"}:
+        return 400, {"detail": "坐标系只能是 wgs84 或 gcj02"}
+    try:
+        record, created = services.signin_record(actor=request.user, person=person, lat=payload.lat, lng=payload.lng,
+                                                 coord_system=payload.coord_system, qr_token=payload.qr)
+    except ValidationError as exc:
+        return 400, {"detail": _msg(exc)}
+    return (201 if created else 200), {
+        "id": record.pk, "date": record.date.isoformat(), "at": timezone.localtime(record.at).isoformat(),
+        "proof": record.proof, "distance_m": record.distance_m, "created": created}
+
+
+class MonthlyRowOut(Schema):
+    name: str
+    org: str
+    days: int
+    present: int
+    leave: int
+    trip: int
+    meeting: int
+    absent: int
+    deduction: str
+    half_absent: int
+    half_deduction: str
+
+
+@router.get("/monthly", response={200: list[MonthlyRowOut], 400: Error})
+def monthly(request: Any, org: int | None = None, month: str | None = None) -> Any:
+    """Monthly statistics (ATT-05) for an org in the caller's scope."""
+    try:
+        target = queries.scoped_org(request.user, org, "attendance.view")
+        stats = queries.monthly_stats(org=target, month=_month(month))
+    except ValidationError as exc:
+        return 400, {"detail": _msg(exc)}
+    return [{"name": r.name, "org": r.org_name, "days": r.days, "present": r.present, "leave": r.leave,
+             "trip": r.trip, "meeting": r.meeting, "absent": r.absent, "deduction": str(r.deduction),
+             "half_absent": r.half_absent, "half_deduction": str(r.half_deduction)} for r in stats.rows]

@@ -1,0 +1,416 @@
+"""Attendance pages: parse, check scope, call one service or query, render (Chinese UI)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ganbu.attendance import queries, rules, services
+from ganbu.attendance.models import (
+    DayStatus,
+    DayStatusKind,
+    Meeting,
+    MeetingAttendance,
+    MeetingKind,
+    SignIn,
+    SpotCheck,
+    StationedTable,
+)
+from ganbu.core.access import NotFound, access_object, access_person, has_perm
+from ganbu.core.audit import audit_head, chain_for
+from ganbu.org.models import Person, User
+from ganbu.reports.excel import xlsx_bytes, xlsx_response
+from ganbu.reports.pdf import PdfUnavailable, pdf_response, render_pdf
+
+BAD_MONTH = "月份格式应为 YYYY-MM"
+BAD_DATE = "日期格式应为 YYYY-MM-DD"
+BAD_DATETIME = "时间格式应为 YYYY-MM-DDTHH:MM"
+NO_PERSON = "您的账号尚未关联干部信息，无法签到，请联系党政办"
+
+
+def _month(raw: str | None) -> date:
+    if not raw:
+        return timezone.localdate().replace(day=1)
+    try:
+        year, mon = raw.split("-")
+        return date(int(year), int(mon), 1)
+    except (ValueError, TypeError):
+        raise ValidationError({"month": BAD_MONTH}) from None
+
+
+def _date(raw: str | None, default: date | None = None, field: str = "date") -> date:
+    if not raw:
+        if default is None:
+            raise ValidationError({field: BAD_DATE})
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({field: BAD_DATE}) from None
+
+
+def _dt(raw: str | None, field: str) -> datetime:
+    try:
+        return timezone.make_aware(datetime.fromisoformat(raw or ""))
+    except ValueError:
+        raise ValidationError({field: BAD_DATETIME}) from None
+
+
+def _msg(exc: ValidationError) -> str:
+    return getattr(exc, "text", None) or "；".join(exc.messages)
+
+
+def _float(raw: str | None) -> float | None:
+    try:
+        return float(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+# --- sign-in (ATT-01..03, ATT-09) -------------------------------------------------------------
+@login_required
+def signin(request: HttpRequest) -> HttpResponse:
+    person = Person.objects.filter(pk=request.user.person_id).select_related("org").first() \
+        if request.user.person_id else None
+    error = ""
+    status = 200
+    today = timezone.localdate()
+    if request.method == "POST":
+        if person is None:
+            error, status = NO_PERSON, 400
+        else:
+            try:
+                record, created = services.signin_record(
+                    actor=request.user, person=person, lat=_float(request.POST.get("lat")),
+                    lng=_float(request.POST.get("lng")), coord_system=request.POST.get("coord_system") or "wgs84",
+                    qr_token=request.POST.get("qr") or None)
+                messages.success(request, f"签到成功：{timezone.localtime(record.at):%H:%M}" if created
+                                 else f"今日已签到（{timezone.localtime(record.at):%H:%M}），不会重复记录")
+                return redirect("attendance:signin")
+            except ValidationError as exc:
+                error, status = _msg(exc), 400
+    record = SignIn.objects.filter(person=person, date=today).first() if person else None
+    policy = None
+    if person:
+        try:
+            policy = services.resolve(person.org_path, today)
+        except LookupError:
+            policy = None
+    can_proxy = has_perm(request.user, "attendance.sign_for")
+    return render(request, "attendance/signin.html", {
+        "person": person, "record": record, "error": error, "today": today, "policy": policy,
+        "can_proxy": can_proxy, "no_person": NO_PERSON,
+    }, status=status)
+
+
+@login_required
+def proxy(request: HttpRequest) -> HttpResponse:
+    """代签 (ATT-02): the office signs for a cadre on a principal leader's authorisation."""
+    org = queries.scoped_org(request.user, request.GET.get("org") or request.POST.get("org"), "attendance.sign_for")
+    if request.method == "POST":
+        try:
+            person = access_person(request.user, request.POST.get("person"), "attendance.sign_for")
+            auth_id = request.POST.get("authorised_by")
+            authoriser = User.objects.filter(pk=auth_id).first() if (auth_id or "").isdigit() else None
+            services.signin_proxy(actor=request.user, person=person, authorised_by=authoriser)
+            messages.success(request, f"已为{person.name}代签")
+        except ValidationError as exc:
+            messages.error(request, _msg(exc))
+        return redirect(f"{reverse('attendance:proxy')}?org={org.pk}")
+    today = timezone.localdate()
+    policy = services.resolve(org.path, today)
+    posts = services._daily_posts(policy.params, org.path, today)
+    people = Person.objects.filter(pk__in=posts.values("person_id")).order_by("org_path", "name")
+    signed = set(SignIn.objects.filter(date=today, org_path__startswith=org.path).values_list("person_id", flat=True))
+    return render(request, "attendance/proxy.html", {
+        "org": org, "people": people, "signed": signed, "leaders": services.principal_leaders(org.path)})
+
+
+@login_required
+def qr(request: HttpRequest) -> HttpResponse:
+    """The rotating QR code shown at the office (ATT-09)."""
+    org = queries.scoped_org(request.user, request.GET.get("org"), "attendance.sign_for")
+    policy = services.resolve(org.path, timezone.localdate())
+    seconds = policy.params.qr_window_seconds
+    now = timezone.now().timestamp()
+    token = rules.qr_token(settings.SECRET_KEY, org.path, rules.qr_window(now, seconds))
+    import qrcode
+    import qrcode.image.svg
+
+    img = qrcode.make(token, image_factory=qrcode.image.svg.SvgPathImage)
+    buf = io.BytesIO()
+    img.save(buf)
+    return render(request, "attendance/qr.html", {"org": org, "token": token, "svg": buf.getvalue().decode(),
+                                                  "seconds": seconds})
+
+
+# --- day sheet, stamp, close, corrections (ATT-03, ATT-04) -------------------------------------
+@login_required
+def sheet(request: HttpRequest) -> HttpResponse:
+    org = queries.scoped_org(request.user, request.GET.get("org"), "attendance.view")
+    try:
+        day = _date(request.GET.get("date"), timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, _msg(exc))
+        day = timezone.localdate()
+    from ganbu.attendance.models import DaySheet
+
+    day_sheet = DaySheet.objects.filter(org=org, date=day).select_related("stamped_by").first()
+    statuses = list(DayStatus.objects.filter(org_path__startswith=org.path, date=day).select_related("person")
+                    .order_by("org_path", "person__name"))
+    signins = list(SignIn.objects.filter(org_path__startswith=org.path, date=day).select_related(
+        "person", "proxy_by", "authorised_by").order_by("at"))
+    return render(request, "attendance/sheet.html", {
+        "org": org, "day": day, "sheet": day_sheet, "statuses": statuses, "signins": signins,
+        "kinds": DayStatusKind.choices, "can_stamp": has_perm(request.user, "attendance.stamp", org.path),
+        "can_correct": has_perm(request.user, "attendance.correct", org.path),
+        "prev": day - timedelta(days=1), "next": day + timedelta(days=1)})
+
+
+@login_required
+@require_POST
+def stamp(request: HttpRequest) -> HttpResponse:
+    org = queries.scoped_org(request.user, request.POST.get("org"), "attendance.stamp")
+    try:
+        day = _date(request.POST.get("date"))
+        if request.POST.get("action") == "close":
+            services.day_close(actor=request.user, org=org, on=day)
+            messages.success(request, f"{day} 已日结")
+        else:
+            services.daysheet_stamp(actor=request.user, org=org, on=day)
+            messages.success(request, f"{day} 签到簿已盖章停签")
+    except ValidationError as exc:
+        messages.error(request, _msg(exc))
+        day = timezone.localdate()
+    return redirect(f"{reverse('attendance:sheet')}?org={org.pk}&date={day}")
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    day = access_object(request.user, DayStatus, pk, "attendance.correct")
+    try:
+        services.daystatus_correct(actor=request.user, day=day, status=request.POST.get("status", ""),
+                                   reason=request.POST.get("reason", ""), upload=request.FILES.get("file"))
+        messages.success(request, "考勤已更正并记录")
+    except ValidationError as exc:
+        messages.error(request, _msg(exc))
+    org = queries.default_org(request.user, "attendance.correct")
+    return redirect(f"{reverse('attendance:sheet')}?org={org.pk if org else ''}&date={day.date}")
+
+
+@login_required
+@require_POST
+def evidence(request: HttpRequest) -> HttpResponse:
+    person = access_person(request.user, request.POST.get("person") or request.user.person_id, "attendance.view")
+    try:
+        start = _date(request.POST.get("start"), field="start")
+        end = _date(request.POST.get("end"), start, field="end")
+        if "file" not in request.FILES:
+            raise ValidationError({"file": "请上传会议通知或领导安排的文件"})
+        services.evidence_add(actor=request.user, person=person, kind=request.POST.get("kind", ""), start=start,
+                              end=end, upload=request.FILES["file"], note=request.POST.get("note", ""))
+        messages.success(request, "证明材料已上传")
+    except ValidationError as exc:
+        messages.error(request, _msg(exc))
+    return redirect(request.POST.get("next") or reverse("attendance:signin"))
+
+
+# --- monthly statistics (ATT-05) --------------------------------------------------------------
+def _monthly(request: HttpRequest) -> queries.MonthlyStats:
+    org = queries.scoped_org(request.user, request.GET.get("org"), "attendance.view")
+    return queries.monthly_stats(org=org, month=_month(request.GET.get("month")))
+
+
+@login_required
+def monthly(request: HttpRequest) -> HttpResponse:
+    try:
+        stats = _monthly(request)
+    except ValidationError as exc:
+        messages.error(request, _msg(exc))
+        return redirect("attendance:monthly")
+    return render(request, "attendance/monthly.html", {
+        "stats": stats, "org": stats.org, "month": f"{stats.month:%Y-%m}",
+        "can_publish": has_perm(request.user, "notices.publish", stats.org.path)})
+
+
+HEADERS = ["姓名", "单位", "应出勤(天)", "出勤", "请假", "出差", "开会", "缺勤", "扣款(元)", "半年累计缺勤", "半年累计扣款(元)"]
+
+
+def _table(stats: queries.MonthlyStats) -> list[list[Any]]:
+    return [[r.name, r.org_name, r.days, r.present, r.leave, r.trip, r.meeting, r.absent, str(r.deduction),
+             r.half_absent, str(r.half_deduction)] for r in stats.rows]
+
+
+@login_required
+def monthly_xlsx(request: HttpRequest) -> HttpResponse:
+    stats = _monthly(request)
+    data = xlsx_bytes([(f"{stats.month:%Y-%m}考勤", HEADERS, _table(stats))],
+                      note=f"{stats.org.name} {stats.month:%Y年%m月} 考勤统计　依据：{stats.policy_ref}")
+    return xlsx_response(data, f"{stats.org.name}{stats.month:%Y年%m月}考勤.xlsx")
+
+
+@login_required
+def monthly_pdf(request: HttpRequest) -> HttpResponse:
+    stats = _monthly(request)
+    try:
+        data = render_pdf("attendance/monthly_pdf.html", {
+            "stats": stats, "headers": HEADERS, "rows": _table(stats), "printed": timezone.localtime(),
+            "head": audit_head(chain_for(stats.org.path))})
+    except PdfUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    return pdf_response(data, f"{stats.org.name}{stats.month:%Y年%m月}考勤登记表.pdf")
+
+
+@login_required
+@require_POST
+def monthly_publish(request: HttpRequest) -> HttpResponse:
+    org = queries.scoped_org(request.user, request.POST.get("org"), "notices.publish")
+    try:
+        month = _month(request.POST.get("month"))
+        version = services.monthly_publish(actor=request.user, org=org, month=month)
+        messages.success(request, f"已发布公示（第 {version.version} 版）")
+    except ValidationError as exc:
+        messages.error(request, _msg(exc))
+        month = timezone.localdate().replace(day=1)
+    return redirect(f"{reverse('attendance:monthly')}?org={org.pk}&month={month:%Y-%m}")
+
+
+# --- duty roster (DUTY-01) --------------------------------------------------------------------
+@login_required
+def duty(request: HttpRequest) -> HttpResponse:
+    org = queries.scoped_org(request.user, request.GET.get("org") or request.POST.get("org"), "duty.manage")
+    if request.method == "POST":
+        try:
+            person = access_person(request.user, request.POST.get("person"), "person.view")
+            services.duty_slot_add(actor=request.user, org=org, person=person,
+                                   start=_dt(request.POST.get("start"), "start"), end=_dt(request.POST.get("end"), "end"))
+            messages.success(request, "已排班")
+        except ValidationError as exc:
+            messages.error(request, _msg(exc))
+        return redirect(f"{reverse('attendance:duty')}?org={org.pk}")
+    now = timezone.now()
+    gaps = services.duty_gaps_for(org=org, now=now)
+    policy = services.resolve(org.path, timezone.localdate())
+    slots = queries.duty_roster(org=org, start=now - timedelta(days=1),
+                                end=now + timedelta(days=policy.params.duty_lookahead_days))
+    people = Person.objects.filter(org_path=org.path).order_by("name")
+    return render(request, "attendance/duty.html", {"org": org, "gaps": gaps, "slots": slots, "people": people,
+                                                    "policy": policy})
+
+
+# --- meetings (ATT-01, MTG-01, MTG-02) --------------------------------------------------------
+@login_required
+def meetings(request: HttpRequest) -> HttpResponse:
+    org = queries.scoped_org(request.user, request.GET.get("org") or request.POST.get("org"), "attendance.view")
+    if request.method == "POST":
+        if not has_perm(request.user, "meeting.manage", org.path):
+            raise NotFound()
+        try:
+            services.meeting_create(actor=request.user, org=org, kind=request.POST.get("kind", ""),
+                                    title=request.POST.get("title", ""), on=_date(request.POST.get("date")))
+            messages.success(request, "会议已登记")
+        except ValidationError as exc:
+            messages.error(request, _msg(exc))
+        return redirect(f"{reverse('attendance:meetings')}?org={org.pk}")
+    items = queries.meetings_list(org=org, today=timezone.localdate())
+    return render(request, "attendance/meetings.html", {
+        "org": org, "items": items, "kinds": MeetingKind.choices,
+        "can_manage": has_perm(request.user, "meeting.manage", org.path)})
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    m = access_object(request.user, Meeting, pk, "attendance.view")
+    people = services.meeting_participants(m)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "report":
+                services.weekly_report_submit(actor=request.user, meeting=m, last_work=request.POST.get("last_work", ""),
+                                              plan=request.POST.get("plan", ""),
+                                              suggestions=request.POST.get("suggestions", ""))
+                messages.success(request, "工作周报已提交")
+            else:
+                if not has_perm(request.user, "meeting.manage", m.org_path):
+                    raise NotFound()
+                statuses = {p.pk: request.POST.get(f"p{p.pk}", "absent") for p in people}
+                services.meeting_attendance_record(actor=request.user, meeting=m, statuses=statuses,
+                                                   minutes=request.POST.get("minutes", ""))
+                messages.success(request, "会议考勤已记录")
+        except ValidationError as exc:
+            messages.error(request, _msg(exc))
+        return redirect("attendance:meeting", pk=m.pk)
+    current = dict(MeetingAttendance.objects.filter(meeting=m).values_list("person_id", "status"))
+    rows = [(p, current.get(p.pk, "")) for p in people]
+    reports = list(m.reports.select_related("person").order_by("person__name"))
+    mine = next((r for r in reports if r.person_id == request.user.person_id), None)
+    return render(request, "attendance/meeting.html", {
+        "m": m, "rows": rows, "reports": reports, "mine": mine, "statuses": MeetingAttendance.Status.choices,
+        "can_manage": has_perm(request.user, "meeting.manage", m.org_path),
+        "can_report": m.kind == MeetingKind.REGULAR and request.user.person_id in {p.pk for p in people}})
+
+
+# --- stationed cadres (ATT-07, ATT-08) --------------------------------------------------------
+@login_required
+def stationed(request: HttpRequest) -> HttpResponse:
+    org = queries.scoped_org(request.user, request.GET.get("org") or request.POST.get("org"), "attendance.view")
+    try:
+        month = _month(request.GET.get("month") or request.POST.get("month"))
+    except ValidationError as exc:
+        messages.error(request, _msg(exc))
+        return redirect(f"{reverse('attendance:stationed')}?org={org.pk}")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "sign":
+                services.stationed_table_sign(actor=request.user, org=org, month=month)
+                messages.success(request, "已签字")
+            else:
+                table = StationedTable.objects.filter(org=org, month=month).first()
+                if table is None:
+                    raise ValidationError(services.STAMP_NEEDS_SIGNATURE)
+                if action == "stamp":
+                    services.stationed_table_stamp(actor=request.user, table=table)
+                    messages.success(request, "已盖章")
+                elif action == "file":
+                    table = services.stationed_table_file(actor=request.user, table=table)
+                    messages.success(request, "已报备" + ("（逾期）" if table.late else ""))
+        except ValidationError as exc:
+            messages.error(request, _msg(exc))
+        return redirect(f"{reverse('attendance:stationed')}?org={org.pk}&month={month:%Y-%m}")
+    data = queries.stationed_overview(org=org, month=month, today=timezone.localdate())
+    if data["table"] is not None:
+        services.stationed_table_verify(table=data["table"])
+    content = services.stationed_content(org, month)
+    return render(request, "attendance/stationed.html", {
+        **data, "org": org, "month": f"{month:%Y-%m}", "content": content, "methods": SpotCheck.Method.choices,
+        "results": SpotCheck.Result.choices,
+        "can_sign": has_perm(request.user, "attendance.sign_table", org.path),
+        "can_stamp": has_perm(request.user, "attendance.stamp", org.path),
+        "can_check": has_perm(request.user, "attendance.spot_check", org.path)})
+
+
+@login_required
+@require_POST
+def spot_check(request: HttpRequest) -> HttpResponse:
+    person = access_person(request.user, request.POST.get("person"), "attendance.spot_check")
+    try:
+        services.spot_check_record(actor=request.user, person=person, method=request.POST.get("method", ""),
+                                   result=request.POST.get("result", ""), note=request.POST.get("note", ""))
+        messages.success(request, "抽查已记录")
+    except ValidationError as exc:
+        messages.error(request, _msg(exc))
+    org = queries.default_org(request.user, "attendance.spot_check")
+    return redirect(f"{reverse('attendance:stationed')}?org={org.pk if org else ''}")
+
