@@ -44,3 +44,31 @@ def post_conflicts(new: PostSpan, existing: Iterable[PostSpan]) -> list[tuple[Po
 
 def funded_post_count(titles_funded: Iterable[bool]) -> int:
     return sum(1 for f in titles_funded if f)
+
+
+FUNDED_NOT_IN_QUOTA = "「{title}」不在职数内（非职数工资自酬），不能享受补贴"
+FUNDED_QUOTA_FULL = "{org} 职数内职务已满 {quota} 个，不能再设享受补贴的职务"
+
+
+def funded_post_error(*, title: str, title_label: str, org_label: str, funded_titles: Iterable[str], quota: int,
+                      other_funded_overlapping: int) -> str | None:
+    """ORG-03: only the quota titles are funded, and at most ``quota`` funded posts at once."""
+    if title not in set(funded_titles):
+        return FUNDED_NOT_IN_QUOTA.format(title=title_label)
+    if other_funded_overlapping + 1 > quota:
+        return FUNDED_QUOTA_FULL.format(org=org_label, quota=quota)
+    return None
+
+
+def assessor_for(category: str, rules: dict[str, tuple[str, str]], defaults: dict[str, dict[str, str]],
+                 fallback: str = "party_committee") -> tuple[str, str]:
+    """ORG-05: (daily assessor, meetings/study/ad-hoc assessor) for a category of person.
+
+    A township's configured rule wins; otherwise the policy default for the category; otherwise
+    the party committee assesses everything."""
+    if category in rules:
+        return rules[category]
+    d = defaults.get(category)
+    if d:
+        return d.get("daily", fallback), d.get("meetings", fallback)
+    return fallback, fallback

@@ -11,8 +11,21 @@ from django.utils import timezone
 
 from ganbu.core.audit import audit_record, snapshot
 from ganbu.core.idnumber import id_number_error
-from ganbu.org.models import Org, OrgEvent, OrgKind, Person, Post, RoleGrant
-from ganbu.org.rules import PostSpan, post_conflicts
+from ganbu.org.models import (
+    VILLAGE_KINDS,
+    AssessmentGroupMember,
+    AssessorRule,
+    Org,
+    OrgEvent,
+    OrgKind,
+    Person,
+    PersonCategory,
+    Post,
+    PostTitle,
+    RoleGrant,
+    SecretaryAppointment,
+)
+from ganbu.org.rules import PostSpan, funded_post_error, post_conflicts, spans_overlap
 
 BAD_CODE = "区划代码应为12位数字"
 PARENT_KIND = {
@@ -22,6 +35,17 @@ PARENT_KIND = {
     OrgKind.VILLAGE: {OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT},
     OrgKind.COMMUNITY: {OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT},
 }
+
+
+def org_params(path: str, on: date) -> Any:
+    """The org module's policy in force (ORG-03, ORG-05); before any adoption, the requirement defaults."""
+    from ganbu.core.policy import PolicyMissing, policy_resolve
+    from ganbu.org.policy import OrgParams
+
+    try:
+        return policy_resolve("org", path, on).params
+    except PolicyMissing:
+        return OrgParams()
 
 
 def path_for_code(code: str, kind: str) -> str:
@@ -189,6 +213,16 @@ def post_start(*, actor: Any, person: Person, org: Org, title: str, start: date,
     conflicts = post_conflicts(new, existing)
     if conflicts:
         raise ValidationError({"start": "；".join(f"{why}（{c.start}起）" for c, why in conflicts)})
+    if funded and org.kind in VILLAGE_KINDS:
+        params = org_params(org.path, start)
+        funded_spans = [_span(p) for p in Post.objects.select_for_update().filter(org=org, funded=True)]
+        err = funded_post_error(
+            title=title, title_label=PostTitle(title).label if title in PostTitle.values else title,
+            org_label=org.name, funded_titles=params.funded_titles, quota=params.funded_post_quota,
+            other_funded_overlapping=sum(1 for s in funded_spans if spans_overlap(s, new)),
+        )
+        if err:
+            raise ValidationError({"funded": err})
     post = Post(person=person, org=org, title=title, start=start, end=end, funded=funded, principal=principal,
                 safety_duty=safety_duty, dispatch_unit=dispatch_unit)
     post.full_clean()
@@ -219,3 +253,109 @@ def role_grant(*, actor: Any, user: Any, role: str, org: Org) -> RoleGrant:
     audit_record(actor=actor, action="role.grant", object_type="role_grant", object_id=grant.pk,
                  org_path=org.path, after={"user": user.pk, "role": role, "org": org.pk})
     return grant
+
+
+APPOINTMENT_NOT_SECRETARY = "只有村党组织书记职务需要登记任用记录"
+APPOINTMENT_ASSESSMENT_REQUIRED = "请填写双强双好评估意见"
+
+
+@transaction.atomic
+def secretary_appointment_record(*, actor: Any, post: Post, source: str, method: str,
+                                 strong_good_assessment: str, assessed_on: date | None = None) -> SecretaryAppointment:
+    """Record how a village party secretary was chosen (ORG-09): source, method, 双强双好 assessment."""
+    post = Post.objects.select_for_update().select_related("org").get(pk=post.pk)
+    errors: dict[str, str] = {}
+    if post.title != PostTitle.VILLAGE_SECRETARY:
+        errors["post"] = APPOINTMENT_NOT_SECRETARY
+    if source not in SecretaryAppointment.Source.values:
+        errors["source"] = "请选择人选来源"
+    if method not in SecretaryAppointment.Method.values:
+        errors["method"] = "请选择产生方式"
+    if not (strong_good_assessment or "").strip():
+        errors["strong_good_assessment"] = APPOINTMENT_ASSESSMENT_REQUIRED
+    if errors:
+        raise ValidationError(errors)
+    appt = SecretaryAppointment.objects.filter(post=post).first()
+    before = snapshot(appt) if appt else None
+    if appt is None:
+        appt = SecretaryAppointment(post=post)
+    appt.source, appt.method = source, method
+    appt.strong_good_assessment, appt.assessed_on = strong_good_assessment.strip(), assessed_on
+    appt.full_clean()
+    appt.save()
+    audit_record(actor=actor, action="appointment.record", object_type="secretary_appointment", object_id=appt.pk,
+                 org_path=post.org.path, before=before, after=snapshot(appt))
+    return appt
+
+
+ASSESSOR_NOT_TOWNSHIP = "考核主体按镇（街道）设置"
+
+
+@transaction.atomic
+def assessor_rule_set(*, actor: Any, org: Org, category: str, daily: str, meetings: str, note: str = "") -> AssessorRule:
+    """Who assesses a category of person in a township (ORG-05). One rule per township and category."""
+    errors: dict[str, str] = {}
+    if org.kind not in (OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT):
+        errors["org"] = ASSESSOR_NOT_TOWNSHIP
+    if category not in PersonCategory.values:
+        errors["category"] = "请选择人员类别"
+    for key, value in (("daily", daily), ("meetings", meetings)):
+        if value not in AssessorRule.Assessor.values:
+            errors[key] = "请选择考核主体"
+    if errors:
+        raise ValidationError(errors)
+    rule = AssessorRule.objects.select_for_update().filter(org=org, category=category).first()
+    before = snapshot(rule) if rule else None
+    if rule is None:
+        rule = AssessorRule(org=org, category=category)
+    rule.daily, rule.meetings, rule.note = daily, meetings, note
+    rule.save()
+    audit_record(actor=actor, action="assessor_rule.set", object_type="assessor_rule", object_id=rule.pk,
+                 org_path=org.path, before=before, after=snapshot(rule))
+    return rule
+
+
+GROUP_NOT_TOWNSHIP = "考核领导小组按镇（街道）设置"
+GROUP_PERSON_OUTSIDE = "该干部不属于本镇（街道）"
+GROUP_SINGLE_TAKEN = "「{role}」已由 {name} 担任，请先免去"
+GROUP_SINGLE_ROLES = {AssessmentGroupMember.GroupRole.LEADER, AssessmentGroupMember.GroupRole.EXECUTIVE_DEPUTY,
+                      AssessmentGroupMember.GroupRole.OFFICE_HEAD}
+
+
+@transaction.atomic
+def group_member_add(*, actor: Any, org: Org, person: Person, group_role: str, start: date) -> AssessmentGroupMember:
+    """Put a person into a township's assessment leadership group or its office (ORG-04)."""
+    errors: dict[str, str] = {}
+    if org.kind not in (OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT):
+        errors["org"] = GROUP_NOT_TOWNSHIP
+    if not person.org_path.startswith(org.path):
+        errors["person"] = GROUP_PERSON_OUTSIDE
+    if group_role not in AssessmentGroupMember.GroupRole.values:
+        errors["group_role"] = "请选择小组职务"
+    elif group_role in GROUP_SINGLE_ROLES:
+        holder = (AssessmentGroupMember.objects.select_for_update().select_related("person")
+                  .filter(org=org, group_role=group_role, end__isnull=True).first())
+        if holder is not None:
+            errors["group_role"] = GROUP_SINGLE_TAKEN.format(
+                role=AssessmentGroupMember.GroupRole(group_role).label, name=holder.person.name)
+    if errors:
+        raise ValidationError(errors)
+    member = AssessmentGroupMember(org=org, person=person, group_role=group_role, start=start)
+    member.save()
+    audit_record(actor=actor, action="assessment_group.add", object_type="assessment_group_member",
+                 object_id=member.pk, org_path=org.path, after=snapshot(member))
+    return member
+
+
+@transaction.atomic
+def group_member_end(*, actor: Any, member: AssessmentGroupMember, end: date) -> AssessmentGroupMember:
+    """Take a person out of the group; the row stays as history."""
+    member = AssessmentGroupMember.objects.select_for_update().select_related("org").get(pk=member.pk)
+    if end < member.start:
+        raise ValidationError({"end": "止日期不能早于起日期"})
+    before = snapshot(member)
+    member.end = end
+    member.save(update_fields=["end"])
+    audit_record(actor=actor, action="assessment_group.end", object_type="assessment_group_member",
+                 object_id=member.pk, org_path=member.org.path, before=before, after=snapshot(member))
+    return member

@@ -1,0 +1,73 @@
+"""JSON API of the org app: the same scoped queries and masking as the pages (SEC-02)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ninja import Router, Schema
+
+from ganbu.core.access import NotFound, has_perm
+from ganbu.org import queries
+
+router = Router(tags=["组织与人员"])
+
+
+class PostOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    title: str
+    title_label: str
+    start: date
+    end: date | None
+    funded: bool
+    safety_duty: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    gender: str
+    org_id: int
+    org_name: str
+    category: str
+    id_number: str
+    phone: str
+    masked: bool
+
+
+class PersonDetailOut(PersonOut):
+    posts: list[PostOut]
+
+
+def _person(user: Any, p: Any) -> dict[str, Any]:
+    priv = queries.person_private(user, p)
+    return {"id": p.pk, "name": p.name, "gender": p.gender, "org_id": p.org_id, "org_name": p.org.name,
+            "category": p.category, "id_number": priv["id_number"], "phone": priv["phone"],
+            "masked": bool(priv["masked"])}
+
+
+class PeoplePage(Schema):
+    count: int
+    items: list[PersonOut]
+
+
+@router.get("/people", response=PeoplePage)
+def people_list(request: Any, q: str = "", limit: int = 50, offset: int = 0) -> Any:
+    """People in the caller's scope, a page at a time; ID numbers and phones masked unless he may see them."""
+    if not has_perm(request.user, "person.view"):
+        raise NotFound()
+    qs = queries.people_list(request.user, search=q)
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    return {"count": qs.count(), "items": [_person(request.user, p) for p in qs[offset:offset + limit]]}
+
+
+@router.get("/people/{person_id}", response=PersonDetailOut)
+def person_detail(request: Any, person_id: int) -> Any:
+    p = queries.person_for(request.user, person_id, "person.view")
+    posts = [{"id": x.pk, "org_id": x.org_id, "org_name": x.org.name, "title": x.title,
+              "title_label": x.get_title_display(), "start": x.start, "end": x.end, "funded": x.funded,
+              "safety_duty": x.safety_duty} for x in queries.person_posts(p)]
+    return {**_person(request.user, p), "posts": posts}
