@@ -296,3 +296,21 @@ def ranking_publish(*, actor: Any, summary: CycleSummary) -> Any:
     summary.notice = version
     summary.save(update_fields=["notice"])
     return version
+
+
+def cycle_appeal_target(object_id: str, user: Any) -> Any:
+    """An appeal against one's own score in a cycle (DSC-02): the period runs from the latest summary."""
+    from ganbu.cases.services import AppealTarget
+    from ganbu.core.access import NotFound
+
+    person = getattr(user, "person", None)
+    try:
+        cycle = Cycle.objects.get(pk=int(object_id))
+    except (Cycle.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if person is None or not person.org_path.startswith(cycle.org_path):
+        raise NotFound()
+    last = cycle.summaries.order_by("-created_at").first()
+    start = timezone.localtime(last.created_at).date() if last else timezone.localdate()
+    return AppealTarget(person_id=person.pk, org_path=person.org_path, start=start, object_type="point_cycle",
+                        object_id=str(cycle.pk))
