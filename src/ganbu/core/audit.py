@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -145,28 +145,57 @@ class AuditProblem:
     message: str
 
 
-def audit_verify() -> list[AuditProblem]:
-    """Walk every chain; return the first problem in each (empty list when intact)."""
-    audit_seal()
+# A row sealed after one whose time is later by more than this was back-dated or inserted afterwards:
+# legitimate rows are sealed in commit order, which differs from their time only by a transaction's length.
+MAX_SKEW = timedelta(hours=1)
+
+
+def audit_verify(chain: str | None = None) -> list[AuditProblem]:
+    """Walk every chain (or one); return the first problem in each (empty list when intact).
+
+    Seals pending rows first, so that rows written since the last seal are checked too.
+    """
+    audit_seal(chain)
     problems: list[AuditProblem] = []
-    for name in AuditEntry.objects.values_list("chain", flat=True).distinct().order_by("chain"):
-        expected_seq = 1
-        prev = GENESIS
-        for entry in AuditEntry.objects.filter(chain=name, seq__isnull=False).order_by("seq").iterator(2000):
-            if entry.seq != expected_seq:
-                problems.append(AuditProblem(name, expected_seq, None, "deleted",
-                                             f"链 {name} 缺少第 {expected_seq} 条（已被删除）"))
-                break
-            if _content_hash(entry) != entry.content_hash or entry.chain_hash != _link_hash(
-                entry.prev_hash, entry.seq, entry.content_hash
-            ):
-                problems.append(AuditProblem(name, entry.seq, entry.id, "edited",
-                                             f"链 {name} 第 {entry.seq} 条（ID {entry.id}）内容被修改"))
-                break
-            if entry.prev_hash != prev:
-                problems.append(AuditProblem(name, entry.seq, entry.id, "out_of_order",
-                                             f"链 {name} 第 {entry.seq} 条（ID {entry.id}）不接续上一条（顺序被插入或改动）"))
-                break
-            prev = entry.chain_hash
-            expected_seq += 1
+    names = [chain] if chain else AuditEntry.objects.values_list("chain", flat=True).distinct().order_by("chain")
+    for name in names:
+        problem = _verify_chain(name)
+        if problem:
+            problems.append(problem)
     return problems
+
+
+def _verify_chain(name: str) -> AuditProblem | None:
+    expected_seq = 1
+    prev_hash = GENESIS
+    prev: AuditEntry | None = None
+    for entry in AuditEntry.objects.filter(chain=name, seq__isnull=False).order_by("seq").iterator(2000):
+        here = f"链 {name} 第 {entry.seq} 条（ID {entry.id}）"
+        if entry.seq != expected_seq:
+            span = f"第 {expected_seq} 条" if entry.seq == expected_seq + 1 else f"第 {expected_seq}–{entry.seq - 1} 条"
+            after = f"ID {prev.id} 之后、" if prev else ""
+            return AuditProblem(name, expected_seq, entry.id, "deleted",
+                                f"链 {name} 缺少{span}（{after}ID {entry.id} 之前的记录已被删除）")
+        if _content_hash(entry) != entry.content_hash:
+            return AuditProblem(name, entry.seq, entry.id, "edited", f"{here}内容被修改")
+        if entry.prev_hash != prev_hash:
+            before = f"第 {prev.seq} 条（ID {prev.id}）" if prev else "链首"
+            return AuditProblem(name, entry.seq, entry.id, "out_of_order",
+                                f"{here}不接续{before}：两者之间有记录被插入或顺序被改动")
+        if entry.chain_hash != _link_hash(entry.prev_hash, entry.seq, entry.content_hash):
+            return AuditProblem(name, entry.seq, entry.id, "edited", f"{here}链哈希被修改")
+        if prev is not None and entry.at < prev.at - MAX_SKEW:
+            return AuditProblem(name, entry.seq, entry.id, "out_of_order",
+                                f"{here}时间 {timezone.localtime(entry.at):%Y-%m-%d %H:%M} 早于上一条（ID {prev.id}），"
+                                "疑为事后补插")
+        prev_hash = entry.chain_hash
+        prev = entry
+        expected_seq += 1
+    return None
+
+
+def audit_chains_for_paths(paths: list[str]) -> list[str]:
+    """The chain names that hold rows of these subtrees ("" = every chain)."""
+    if "" in paths:
+        return list(AuditEntry.objects.values_list("chain", flat=True).distinct().order_by("chain"))
+    return sorted({chain_for(p) for p in paths if p})

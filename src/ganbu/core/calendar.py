@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -74,3 +75,130 @@ def work_calendar(region: str = "") -> WorkCalendar:
     _cache.clear()
     _cache[key] = cal
     return cal
+
+
+# --- Administration (CAL-01): every change is a service with an audit row -------------------------
+
+E_REGION = "地区代码前缀应为空（全国）或 2–12 位数字的区划代码前缀"
+E_NAME = "请填写名称（如：春节、国庆节调休、三月三）"
+E_NOTICE = "请填写国务院办公厅通知的文号或标题"
+E_NO_DAYS = "尚未录入该年度的全国节假日，不能标为已按通知录入"
+E_YEAR = "年份应在 2000–2100 之间"
+E_SAME_AS_WEEK = "该日按周一至周五本就是{kind}，无需登记"
+PROVISIONAL_NOTE = "{year}年的国务院节假日安排尚未录入：暂按周一至周五计算工作日，据此得出的结论均标为“暂定”"
+
+
+class CalendarError(ValueError):
+    """Bad calendar input: one Chinese message per field."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("；".join(f"{k}：{v}" for k, v in errors.items()))
+
+
+def _check_region(region: str) -> str:
+    region = (region or "").strip()
+    if region and not (region.isdigit() and 2 <= len(region) <= 12):
+        raise CalendarError({"地区": E_REGION})
+    return region
+
+
+def _day_audit(day: CalendarDay) -> dict[str, object]:
+    return {"date": day.date.isoformat(), "region": day.region, "is_workday": day.is_workday, "name": day.name,
+            "source": day.source}
+
+
+def calendar_day_save(*, actor: object, day: date, region: str, is_workday: bool, name: str,
+                      reason: str = "") -> CalendarDay:
+    """Add or change one exception to Monday–Friday, national (region "") or for a region prefix."""
+    from ganbu.core.audit import audit_record
+
+    region = _check_region(region)
+    name = (name or "").strip()
+    if not name:
+        raise CalendarError({"名称": E_NAME})
+    if is_workday == (day.weekday() < 5) and not region:
+        existing = CalendarDay.objects.filter(date=day, region=region).exists()
+        if not existing:
+            raise CalendarError({"日期": E_SAME_AS_WEEK.format(kind="工作日" if is_workday else "休息日")})
+    with transaction.atomic():
+        row = CalendarDay.objects.select_for_update().filter(date=day, region=region).first()
+        before = _day_audit(row) if row else None
+        if row is None:
+            row = CalendarDay(date=day, region=region)
+        row.is_workday = is_workday
+        row.name = name[:50]
+        row.source = "admin"
+        row.full_clean()
+        row.save()
+        audit_record(actor=actor, action="calendar.day_save", object_type="calendar_day", object_id=row.pk,
+                     org_path=region, before=before, after=_day_audit(row), reason=reason)
+    _cache.clear()
+    return row
+
+
+def calendar_day_delete(*, actor: object, row: CalendarDay, reason: str = "") -> None:
+    """Remove an exception: the date goes back to Monday–Friday (or to the national rule)."""
+    from ganbu.core.audit import audit_record
+
+    with transaction.atomic():
+        locked = CalendarDay.objects.select_for_update().get(pk=row.pk)
+        before = _day_audit(locked)
+        pk = locked.pk
+        locked.delete()
+        audit_record(actor=actor, action="calendar.day_delete", object_type="calendar_day", object_id=pk,
+                     org_path=row.region, before=before, reason=reason)
+    _cache.clear()
+
+
+def calendar_year_mark_official(*, actor: object, year: int, notice: str) -> CalendarYear:
+    """Record that a year's days follow the State Council notice: its dates stop being provisional."""
+    from ganbu.core.audit import audit_record
+
+    notice = (notice or "").strip()
+    if not 2000 <= year <= 2100:
+        raise CalendarError({"年份": E_YEAR})
+    if not notice:
+        raise CalendarError({"通知": E_NOTICE})
+    if not CalendarDay.objects.filter(region="", date__year=year, is_workday=False).exists():
+        raise CalendarError({"年份": E_NO_DAYS})
+    with transaction.atomic():
+        row = CalendarYear.objects.select_for_update().filter(year=year).first()
+        before = {"year": year, "status": row.status, "source": row.source} if row else None
+        row = row or CalendarYear(year=year)
+        row.status = CalendarYear.Status.OFFICIAL
+        row.source = notice[:200]
+        row.save()
+        audit_record(actor=actor, action="calendar.year_official", object_type="calendar_year", object_id=year,
+                     before=before, after={"year": year, "status": row.status, "source": row.source})
+    _cache.clear()
+    return row
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    """What the calendar says about one date, and whether that rests on an official notice."""
+
+    day: date
+    is_workday: bool
+    provisional: bool
+    name: str
+    note: str
+
+
+def calendar_day_status(day: date, region: str = "") -> DayStatus:
+    """Is ``day`` a working day for ``region``; says so plainly when its year is not known yet."""
+    cal = work_calendar(region)
+    prefixes = {""} | ({region[:i] for i in range(2, len(region) + 1)} if region else set())
+    names = dict(CalendarDay.objects.filter(date=day, region__in=prefixes).order_by("region")
+                 .values_list("region", "name"))
+    name = names[max(names, key=len)] if names else ""
+    provisional = cal.is_provisional(day)
+    return DayStatus(day=day, is_workday=cal.is_workday(day), provisional=provisional, name=name,
+                     note=PROVISIONAL_NOTE.format(year=day.year) if provisional else "")
+
+
+def calendar_unknown_years(start: date, end: date) -> list[int]:
+    """Years in ``[start, end]`` with no official notice entered (their dates are provisional)."""
+    known = set(CalendarYear.objects.filter(status=CalendarYear.Status.OFFICIAL).values_list("year", flat=True))
+    return [y for y in range(start.year, end.year + 1) if y not in known]

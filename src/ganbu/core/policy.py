@@ -289,3 +289,42 @@ def policy_adopt(*, actor: Any, version: PolicyVersion) -> PolicyVersion:
                  org_path=version.org.path, before=before, after=snapshot(version))
     _cache.clear()
     return version
+
+
+E_PERIOD = "施行止不能早于施行起"
+E_TITLE = "请填写细则名称"
+
+
+def policy_revise(
+    *, actor: Any, version: PolicyVersion, values: dict[str, Any], title: str | None = None,
+    period_start: date | None = None, period_end: date | None = None, overridable: list[str] | None = None,
+) -> PolicyVersion:
+    """Save an edit of ``version`` as a NEW draft; the version edited (adopted or not) stays as it was.
+
+    ``values`` are the parameters this level sets (a township: only its overrides), as parsed from a
+    form: the schema coerces them, so the stored JSON has proper types. Errors come back per field.
+    """
+    title = (version.title if title is None else title).strip()
+    start = period_start or version.period_start
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = E_TITLE
+    if period_end is not None and period_end < start:
+        errors["period_end"] = E_PERIOD
+    if errors:
+        raise PolicyError({"名称" if k == "title" else "施行止": v for k, v in errors.items()}, errors)
+    probe = PolicyVersion(org=version.org, module=version.module, period_start=start, params=dict(values))
+    _check_overrides(probe)
+    dumped = validate_params(version.module, policy_full_params(probe)).model_dump(mode="json")
+    params = {k: dumped.get(k, v) for k, v in values.items()}
+    notes = dict(version.notes or {})
+    changed = [k for k in params if (version.params or {}).get(k, object()) != params[k]]
+    who = getattr(actor, "display_name", "") or getattr(actor, "username", "") or "系统"
+    for key in changed:
+        notes[key] = f"{who} 于 {timezone.localdate():%Y-%m-%d} 修改（原出处：{notes.get(key) or '无'}）"
+    return policy_save_draft(
+        actor=actor, org=version.org, module=version.module, title=title, period_start=start,
+        period_end=period_end, params=params,
+        overridable=list(version.overridable or []) if overridable is None else overridable,
+        preset=version.preset, notes=notes, based_on=version,
+    )

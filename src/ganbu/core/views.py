@@ -1,13 +1,56 @@
-"""Home and inbox pages."""
+"""Core pages: home, inbox, working-day calendar, policies (细则), audit log, job progress.
+
+Views parse, call one service or query, render. Every page checks role and scope; what a user may
+not see answers the same "not found" as what does not exist.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+from typing import Any
 
-from ganbu.core.models import Notification
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ganbu.core import queries
+from ganbu.core.access import NotFound, has_perm, perm_paths
+from ganbu.core.audit import audit_chains_for_paths, audit_head
+from ganbu.core.calendar import (
+    CalendarError,
+    calendar_day_delete,
+    calendar_day_save,
+    calendar_day_status,
+    calendar_year_mark_official,
+)
+from ganbu.core.forms import (
+    AuditFilterForm,
+    CalendarCheckForm,
+    CalendarDayForm,
+    CalendarYearForm,
+    PolicyMetaForm,
+    parse_param_post,
+)
+from ganbu.core.models import Notification, PolicyVersion
+from ganbu.core.policy import (
+    MODULES,
+    PolicyError,
+    open_fields,
+    policy_adopt,
+    policy_full_params,
+    policy_revise,
+)
+
+E_NO_NATIONAL = "全国节假日和年度状态只能由全国范围的系统管理员维护"
+E_REGION_SCOPE = "您只能维护本辖区（{paths}）的地方节假日"
+E_NOT_DRAFT = "只有草稿可以施行"
+E_OPEN = "原文未规定的参数尚未填写，不能施行"
+MSG_SAVED = "已保存为新的草稿版本 v{version}"
+MSG_ADOPTED = "已施行"
 
 
 @login_required
@@ -20,3 +63,242 @@ def inbox(request: HttpRequest) -> HttpResponse:
     items = list(Notification.objects.filter(user=request.user)[:200])
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "core/inbox.html", {"items": items})
+
+
+# --- calendar (CAL-01, CAL-02) --------------------------------------------------------------------
+
+
+def _calendar_ctx(request: HttpRequest, year: int, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    days = list(queries.calendar_days(user, year))
+    for d in days:
+        d.editable = queries.calendar_can_edit(user, d.region)  # type: ignore[attr-defined]
+    years = queries.calendar_years([year])
+    ctx = {
+        "year": year, "years": years, "days": days,
+        "year_row": next((y for y in years if y.year == year), None),
+        "national": queries.calendar_can_edit(user, ""),
+        "scope_paths": perm_paths(user, "calendar.manage"),
+        "day_form": extra.pop("day_form", None) or CalendarDayForm(initial={"date": f"{year}-01-01"}),
+        "year_form": extra.pop("year_form", None) or CalendarYearForm(initial={"year": year}),
+        "check_form": extra.pop("check_form", None) or CalendarCheckForm(auto_id="chk_%s"),
+    }
+    ctx.update(extra)
+    return ctx
+
+
+def _need_calendar(request: HttpRequest) -> None:
+    if not has_perm(request.user, "calendar.manage"):
+        raise NotFound()
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Each year's status, its holidays and adjusted days, forms to change them (CAL-01)."""
+    _need_calendar(request)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), 2100)
+    extra: dict[str, Any] = {}
+    if "date" in request.GET:
+        check = CalendarCheckForm(request.GET, auto_id="chk_%s")
+        extra["check_form"] = check
+        if check.is_valid():
+            extra["status"] = calendar_day_status(check.cleaned_data["date"], check.cleaned_data["region"] or "")
+    edit_id = request.GET.get("edit")
+    if edit_id:
+        row = queries.access_calendar_day(request.user, edit_id)
+        extra["day_form"] = CalendarDayForm(initial={
+            "date": row.date.isoformat(), "region": row.region, "name": row.name,
+            "kind": "workday" if row.is_workday else "holiday"})
+        extra["editing"] = row
+    return render(request, "core/calendar.html", _calendar_ctx(request, year, **extra))
+
+
+@login_required
+@require_POST
+def calendar_day_post(request: HttpRequest) -> HttpResponse:
+    """Add or change a day (national needs nationwide scope; a regional day, scope over the region)."""
+    _need_calendar(request)
+    form = CalendarDayForm(request.POST)
+    year = timezone.localdate().year
+    if form.is_valid():
+        data = form.cleaned_data
+        year = data["date"].year
+        region = (data["region"] or "").strip()
+        if not queries.calendar_can_edit(request.user, region):
+            message = E_NO_NATIONAL if region == "" else E_REGION_SCOPE.format(
+                paths="、".join(perm_paths(request.user, "calendar.manage")))
+            form.add_error("region", message)
+        else:
+            try:
+                calendar_day_save(actor=request.user, day=data["date"], region=region,
+                                  is_workday=data["kind"] == "workday", name=data["name"], reason=data["reason"])
+            except CalendarError as exc:
+                for field, message in exc.errors.items():
+                    form.add_error({"地区": "region", "名称": "name", "日期": "date"}.get(field), message)
+            else:
+                messages.success(request, f"已保存 {data['date']:%Y-%m-%d}")
+                return redirect(f"{reverse('core:calendar')}?year={year}")
+    return render(request, "core/calendar.html", _calendar_ctx(request, year, day_form=form), status=400)
+
+
+@login_required
+@require_POST
+def calendar_day_delete_post(request: HttpRequest, pk: int) -> HttpResponse:
+    _need_calendar(request)
+    row = queries.access_calendar_day(request.user, pk)
+    calendar_day_delete(actor=request.user, row=row, reason=request.POST.get("reason", "")[:200])
+    messages.success(request, f"已删除 {row.date:%Y-%m-%d} {row.name}")
+    return redirect(f"{reverse('core:calendar')}?year={row.date.year}")
+
+
+@login_required
+@require_POST
+def calendar_year_post(request: HttpRequest) -> HttpResponse:
+    """Mark a year official after its State Council notice has been entered."""
+    _need_calendar(request)
+    form = CalendarYearForm(request.POST)
+    year = timezone.localdate().year
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        if not queries.calendar_can_edit(request.user, ""):
+            form.add_error(None, E_NO_NATIONAL)
+        else:
+            try:
+                calendar_year_mark_official(actor=request.user, year=year, notice=form.cleaned_data["notice"])
+            except CalendarError as exc:
+                for field, message in exc.errors.items():
+                    form.add_error({"通知": "notice", "年份": "year"}.get(field), message)
+            else:
+                messages.success(request, f"{year}年已标为按国务院通知录入")
+                return redirect(f"{reverse('core:calendar')}?year={year}")
+    return render(request, "core/calendar.html", _calendar_ctx(request, year, year_form=form), status=400)
+
+
+# --- policies (POL-01..03) ------------------------------------------------------------------------
+
+
+@login_required
+def policies(request: HttpRequest) -> HttpResponse:
+    """Versions by org and module, in the user's policy.view scope (and the levels he inherits)."""
+    module = request.GET.get("module", "")
+    status = request.GET.get("status", "")
+    versions = list(queries.policy_versions(request.user, module=module if module in MODULES else "",
+                                            status=status if status in PolicyVersion.Status.values else ""))
+    for v in versions:
+        v.module_title = MODULES[v.module].title if v.module in MODULES else v.module  # type: ignore[attr-defined]
+    return render(request, "core/policies.html", {
+        "versions": versions, "modules": sorted((k, m.title) for k, m in MODULES.items()),
+        "module": module, "status": status, "statuses": PolicyVersion.Status.choices,
+    })
+
+
+def _policy_ctx(request: HttpRequest, version: PolicyVersion, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    rows = extra.pop("rows", None) or queries.policy_param_rows(version)
+    levels = queries.policy_levels_above(version)
+    siblings = queries.policy_versions(user, module=version.module, org_id=version.org_id)
+    return {
+        "v": version, "rows": rows, "module": MODULES[version.module], "levels": levels,
+        "township": bool(levels), "open_rows": [r for r in rows if r.open],
+        "can_edit": has_perm(user, "policy.edit", version.org.path),
+        "can_adopt": has_perm(user, "policy.adopt", version.org.path) and version.status == PolicyVersion.Status.DRAFT,
+        "siblings": siblings, **extra,
+    }
+
+
+@login_required
+def policy(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version: every parameter, its value, source, inherited or set here; open ones highlighted."""
+    version = queries.access_policy(request.user, pk)
+    return render(request, "core/policy.html", _policy_ctx(request, version))
+
+
+@login_required
+def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit as a new draft version; the version shown is never changed (POL-03)."""
+    version = queries.access_policy(request.user, pk)
+    if not has_perm(request.user, "policy.edit", version.org.path):
+        raise NotFound()
+    rows = queries.policy_param_rows(version)
+    township = bool(queries.policy_levels_above(version))
+    if request.method != "POST":
+        meta = PolicyMetaForm(initial={"title": version.title, "period_start": version.period_start,
+                                       "period_end": version.period_end})
+        return render(request, "core/policy_edit.html", _policy_ctx(request, version, rows=rows, meta=meta))
+    meta = PolicyMetaForm(request.POST)
+    values, errors, raw = parse_param_post(rows, request.POST, township=township)
+    if meta.is_valid() and not errors:
+        try:
+            new = policy_revise(actor=request.user, version=version, values=values,
+                                title=meta.cleaned_data["title"], period_start=meta.cleaned_data["period_start"],
+                                period_end=meta.cleaned_data["period_end"])
+        except PolicyError as exc:
+            errors.update(exc.fields or {"__all__": str(exc)})
+            for key in ("title", "period_end"):
+                if key in errors:
+                    meta.add_error(key, errors.pop(key))
+        else:
+            messages.success(request, MSG_SAVED.format(version=new.version))
+            return redirect("core:policy", pk=new.pk)
+    rows = queries.policy_param_rows(version, values=raw, errors=errors)
+    for row in rows:
+        row.checked = bool(request.POST.get(f"o_{row.name}"))  # type: ignore[attr-defined]
+    return render(request, "core/policy_edit.html",
+                  _policy_ctx(request, version, rows=rows, meta=meta, form_error=errors.get("__all__", ""),
+                              has_errors=True), status=400)
+
+
+@login_required
+@require_POST
+def policy_adopt_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """Adopt a draft; refused while a number the seed leaves open is unfilled."""
+    version = queries.access_policy(request.user, pk)
+    if not has_perm(request.user, "policy.adopt", version.org.path):
+        raise NotFound()
+    try:
+        policy_adopt(actor=request.user, version=version)
+    except PolicyError as exc:
+        missing = open_fields(version.module, policy_full_params(version))
+        ctx = _policy_ctx(request, version, adopt_errors=exc.errors, adopt_blocked=E_OPEN if missing else "")
+        return render(request, "core/policy.html", ctx, status=400)
+    messages.success(request, MSG_ADOPTED)
+    return redirect("core:policy", pk=version.pk)
+
+
+# --- audit (SEC-01) -------------------------------------------------------------------------------
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    """Audit rows in scope, filterable; the head hash of each chain the user's scope touches."""
+    paths = perm_paths(request.user, "audit.view")
+    if not paths:
+        raise NotFound()
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    entries = queries.audit_entries(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    heads = [(chain, audit_head(chain)) for chain in audit_chains_for_paths(paths)]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit.html", {"form": form, "page": page, "heads": heads,
+                                               "query": query.urlencode()})
+
+
+# --- jobs -----------------------------------------------------------------------------------------
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress of a background job the user started: rows done of total, then errors or result."""
+    item = queries.access_job(request.user, pk)
+    ctx = {"job": item, "running": item.status in {"queued", "running"}, "errors": item.errors or [],
+           "result": item.result or {}}
+    if request.headers.get("HX-Request"):
+        return render(request, "core/_job_progress.html", ctx)
+    return render(request, "core/job.html", ctx)
