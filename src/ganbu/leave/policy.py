@@ -70,7 +70,7 @@ class LeaveParams(PolicyParams):
     weekend_request_when_leaving_county: bool = param(True, "周末、节假日离县也须请假", source="S4")
     cancel_within_workdays: int = param(1, "请假结束后销假期限（工作日）", source="S4", ge=0)
     archive_copies: list[str] = param(["乡镇党委", "县委组织部"], "书面请假手续存档联", source="S4")
-    absenteeism_measure: str = param("按旷工处理，并在全县范围内通报", "不假外出、擅自超假的处理", source="S4")
+    absenteeism_measure: str = param("circular", "不假外出、擅自超假的处理措施（按旷工处理并通报）", source="S4")
     circulate_county_wide: bool = param(True, "旷工在全县范围内通报", source="S4")
     half_day: Decimal = param(Decimal("0.5"), "最小请假单位（天）", source="")
     escalation: dict[str, ChainStep] = param(
@@ -106,7 +106,7 @@ PRESETS = {
                 "weekend_request_when_leaving_county": True,
                 "cancel_within_workdays": 1,
                 "archive_copies": ["乡镇党委", "县委组织部"],
-                "absenteeism_measure": "按旷工处理，并在全县范围内通报",
+                "absenteeism_measure": "circular",
                 "circulate_county_wide": True,
             },
             notes={

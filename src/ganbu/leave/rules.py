@@ -219,7 +219,7 @@ def overstay_findings(policy: LeaveParams, calendar: WorkCalendar, leaves: Itera
         workdays = [d.isoformat() for d in calendar.workdays(first, last)]
         out.append(Finding(
             rule_id="LV-07", key=f"LV-07:leave:{lf.request_id}",
-            title=f"{lf.person_name}{'超假未销假' if open_ended else '擅自超假'}{days}天",
+            title=f"{lf.person_name}{'超假未销假' if open_ended else '擅自超假'}{days}天（按旷工处理）",
             measure=policy.absenteeism_measure,
             facts={"request_id": lf.request_id, "approved_end": lf.end.isoformat(), "from": first.isoformat(),
                    "to": last.isoformat(), "calendar_days": days, "absent_workdays": workdays,
@@ -243,7 +243,7 @@ def unexcused_findings(policy: LeaveParams, calendar: WorkCalendar, *, person_id
         by_month.setdefault(d.strftime("%Y-%m"), []).append(d)
     return [
         Finding(rule_id="LV-07", key=f"LV-07:unexcused:{person_id}:{month}",
-                title=f"{person_name}不假外出{len(ds)}天", measure=policy.absenteeism_measure,
+                title=f"{person_name}不假外出{len(ds)}天（按旷工处理）", measure=policy.absenteeism_measure,
                 facts={"dates": [d.isoformat() for d in ds], "month": month, "person": person_name,
                        "calendar_days": len(ds)},
                 subject_person_id=person_id, org_path=org_path, due=calendar.add_workdays(ds[-1], 5),

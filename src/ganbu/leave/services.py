@@ -460,6 +460,16 @@ def standin_name(*, actor: Any, stand_in: User | None, start: date | None, end: 
 
 # --- overstay and absenteeism (LV-07) ------------------------------------------------------------
 
+SYSTEM_USERNAME = "ganbu-system"
+
+
+def _system_user() -> User:
+    """Nightly jobs publish as an inactive system account: a notice version must name its publisher."""
+    user, _ = User.objects.get_or_create(username=SYSTEM_USERNAME,
+                                         defaults={"display_name": "系统（自动通报）", "is_active": False})
+    return user
+
+
 def _county_circular(county_path: str, month: str) -> None:
     """Republish the county's absenteeism circular for a month with every LV-07 case in it."""
     from ganbu.cases.models import Case
@@ -481,7 +491,7 @@ def _county_circular(county_path: str, month: str) -> None:
                         "days": case.facts.get("calendar_days"), "measure": case.measure, "case": case.pk})
         refs.add(case.policy_ref)
     year, mon = month.split("-")
-    notice_publish(actor=None, org=county, kind=NoticeKind.CIRCULAR, key=f"leave-absenteeism:{county_path}:{month}",
+    notice_publish(actor=_system_user(), org=county, kind=NoticeKind.CIRCULAR, key=f"leave-absenteeism:{county_path}:{month}",
                    title=f"{county.name}{year}年{int(mon)}月驻村干部旷工通报",
                    content={"rule": "LV-07", "month": month, "entries": entries}, period=month,
                    policy_ref="；".join(sorted(r for r in refs if r)))
