@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from ganbu.attendance import rules
 from ganbu.attendance.policy import AttendanceParams
-from ganbu.core.workdays import WorkCalendar
 
 P = AttendanceParams(case_due_days=15)
 TZ = ZoneInfo("Asia/Shanghai")

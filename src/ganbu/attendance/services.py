@@ -68,7 +68,12 @@ class AttendanceError(ValidationError):
 
 
 def _now() -> datetime:
+    """The clock services use (one place, so tests and demos can pin it)."""
     return timezone.now()
+
+
+def today() -> date:
+    return timezone.localtime(_now()).date()
 
 
 def township_path(path: str) -> str:

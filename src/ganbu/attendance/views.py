@@ -41,7 +41,7 @@ NO_PERSON = "您的账号尚未关联干部信息，无法签到，请联系党�
 
 def _month(raw: str | None) -> date:
     if not raw:
-        return timezone.localdate().replace(day=1)
+        return services.today().replace(day=1)
     try:
         year, mon = raw.split("-")
         return date(int(year), int(mon), 1)
@@ -85,7 +85,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         if request.user.person_id else None
     error = ""
     status = 200
-    today = timezone.localdate()
+    today = services.today()
     if request.method == "POST":
         if person is None:
             error, status = NO_PERSON, 400
@@ -128,7 +128,7 @@ def proxy(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, _msg(exc))
         return redirect(f"{reverse('attendance:proxy')}?org={org.pk}")
-    today = timezone.localdate()
+    today = services.today()
     policy = services.resolve(org.path, today)
     posts = services._daily_posts(policy.params, org.path, today)
     people = Person.objects.filter(pk__in=posts.values("person_id")).order_by("org_path", "name")
@@ -141,9 +141,9 @@ def proxy(request: HttpRequest) -> HttpResponse:
 def qr(request: HttpRequest) -> HttpResponse:
     """The rotating QR code shown at the office (ATT-09)."""
     org = queries.scoped_org(request.user, request.GET.get("org"), "attendance.sign_for")
-    policy = services.resolve(org.path, timezone.localdate())
+    policy = services.resolve(org.path, services.today())
     seconds = policy.params.qr_window_seconds
-    now = timezone.now().timestamp()
+    now = services._now().timestamp()
     token = rules.qr_token(settings.SECRET_KEY, org.path, rules.qr_window(now, seconds))
     import qrcode
     import qrcode.image.svg
@@ -160,10 +160,10 @@ def qr(request: HttpRequest) -> HttpResponse:
 def sheet(request: HttpRequest) -> HttpResponse:
     org = queries.scoped_org(request.user, request.GET.get("org"), "attendance.view")
     try:
-        day = _date(request.GET.get("date"), timezone.localdate())
+        day = _date(request.GET.get("date"), services.today())
     except ValidationError as exc:
         messages.error(request, _msg(exc))
-        day = timezone.localdate()
+        day = services.today()
     from ganbu.attendance.models import DaySheet
 
     day_sheet = DaySheet.objects.filter(org=org, date=day).select_related("stamped_by").first()
@@ -192,7 +192,7 @@ def stamp(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{day} 签到簿已盖章停签")
     except ValidationError as exc:
         messages.error(request, _msg(exc))
-        day = timezone.localdate()
+        day = services.today()
     return redirect(f"{reverse('attendance:sheet')}?org={org.pk}&date={day}")
 
 
@@ -283,7 +283,7 @@ def monthly_publish(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已发布公示（第 {version.version} 版）")
     except ValidationError as exc:
         messages.error(request, _msg(exc))
-        month = timezone.localdate().replace(day=1)
+        month = services.today().replace(day=1)
     return redirect(f"{reverse('attendance:monthly')}?org={org.pk}&month={month:%Y-%m}")
 
 
@@ -300,9 +300,9 @@ def duty(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, _msg(exc))
         return redirect(f"{reverse('attendance:duty')}?org={org.pk}")
-    now = timezone.now()
+    now = services._now()
     gaps = services.duty_gaps_for(org=org, now=now)
-    policy = services.resolve(org.path, timezone.localdate())
+    policy = services.resolve(org.path, services.today())
     slots = queries.duty_roster(org=org, start=now - timedelta(days=1),
                                 end=now + timedelta(days=policy.params.duty_lookahead_days))
     people = Person.objects.filter(org_path=org.path).order_by("name")
@@ -324,7 +324,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, _msg(exc))
         return redirect(f"{reverse('attendance:meetings')}?org={org.pk}")
-    items = queries.meetings_list(org=org, today=timezone.localdate())
+    items = queries.meetings_list(org=org, today=services.today())
     return render(request, "attendance/meetings.html", {
         "org": org, "items": items, "kinds": MeetingKind.choices,
         "can_manage": has_perm(request.user, "meeting.manage", org.path)})
@@ -389,7 +389,7 @@ def stationed(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, _msg(exc))
         return redirect(f"{reverse('attendance:stationed')}?org={org.pk}&month={month:%Y-%m}")
-    data = queries.stationed_overview(org=org, month=month, today=timezone.localdate())
+    data = queries.stationed_overview(org=org, month=month, today=services.today())
     if data["table"] is not None:
         services.stationed_table_verify(table=data["table"])
     content = services.stationed_content(org, month)
