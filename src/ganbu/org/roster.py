@@ -292,8 +292,21 @@ def roster_import_check(*, actor: Any, content: bytes, filename: str,
     return errors, (None if errors else plan), _count(sheets)
 
 
+E_INTERNAL = "导入过程中出现系统错误，未写入任何数据；请联系管理员"
+
+
 def roster_import_run(job_id: int) -> Job:
-    """Run a queued import job: check every row (updating progress), then write or report."""
+    """Run a queued import job; an unexpected failure marks the job failed (nothing was written)."""
+    try:
+        return _roster_import_run(job_id)
+    except Exception:
+        Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, stage="系统错误", finished_at=timezone.now(),
+                                             errors=[{"sheet": "", "row": 0, "field": "", "message": E_INTERNAL}])
+        raise
+
+
+def _roster_import_run(job_id: int) -> Job:
+    """Check every row (updating progress), then write or report."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
     actor = job.created_by
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, stage="读取文件")
@@ -328,7 +341,8 @@ def roster_import_start(*, actor: Any, upload: Any) -> Job:
     job = Job(kind=JOB_KIND, created_by=actor, org_path=paths[0] if paths else "")
     job.input_file.save(upload.name, upload, save=False)
     job.save()
-    roster_import_task(job.pk)
+    roster_import_task(job.pk)  # immediate mode runs it here; otherwise the huey consumer does
+    job.refresh_from_db()
     return job
 
 
