@@ -65,12 +65,14 @@ class RankRow:
 
 
 def bottom_group(rows: list[RankRow], size: int | None) -> set[int]:
-    """Person IDs in the bottom group: rank worse than (ranked − size), ties at the edge included."""
+    """Person IDs in the bottom group: the last ``size`` places; a tie reaching into them is wholly inside."""
     if not rows or not size:
         return set()
-    n = len(rows)
-    cut = n - size  # ranks strictly above this position are the bottom group
-    return {r.person_id for r in rows if r.rank > cut} if cut > 0 else {r.person_id for r in rows}
+    cut = len(rows) - size  # places 1..cut are safe
+    tied: dict[int, int] = {}
+    for r in rows:
+        tied[r.rank] = tied.get(r.rank, 0) + 1
+    return {r.person_id for r in rows if r.rank + tied[r.rank] - 1 > cut}
 
 
 def low_scorers(rows: list[RankRow], size: int | None) -> list[RankRow]:
