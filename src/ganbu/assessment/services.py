@@ -580,3 +580,61 @@ def parse_month(value: str) -> date:
 
 def is_township(org: Org) -> bool:
     return org.kind in TOWNSHIP_KINDS
+
+
+# ---- batch entry from one form: all or nothing -------------------------------------------------
+
+@transaction.atomic
+def scores_enter(*, actor: Any, item: AssessmentItem, entries: dict[Org, tuple[Any, str]]) -> int:
+    """One rater's form for one item: every village's score saved, or none (each error reported)."""
+    errors: list[str] = []
+    saved = 0
+    for village, (score, note) in entries.items():
+        if score in (None, ""):
+            continue
+        try:
+            with transaction.atomic():
+                score_enter(actor=actor, item=item, village=village, score=score, note=note)
+            saved += 1
+        except AssessmentError as exc:
+            errors += [f"{village.name}：{e}" for e in exc.errors]
+    if errors:
+        transaction.set_rollback(True)
+        raise AssessmentError(errors)
+    return saved
+
+
+@transaction.atomic
+def three_evaluations_enter(*, actor: Any, template: AssessmentTemplate,
+                            entries: dict[Org, tuple[Any, Any]]) -> int:
+    errors: list[str] = []
+    for village, (self_score, public_score) in entries.items():
+        if self_score in (None, "") and public_score in (None, ""):
+            continue
+        try:
+            with transaction.atomic():
+                three_evaluation_enter(actor=actor, template=template, village=village, self_score=self_score,
+                                       public_score=public_score)
+        except AssessmentError as exc:
+            errors += [f"{village.name}：{e}" for e in exc.errors]
+    if errors:
+        transaction.set_rollback(True)
+        raise AssessmentError(errors)
+    return len(entries)
+
+
+@transaction.atomic
+def stage_scores_enter(*, actor: Any, template: AssessmentTemplate, entries: dict[tuple[Org, int], Any]) -> int:
+    errors: list[str] = []
+    for (village, stage), score in entries.items():
+        if score in (None, ""):
+            continue
+        try:
+            with transaction.atomic():
+                stage_score_enter(actor=actor, template=template, village=village, stage=stage, score=score)
+        except AssessmentError as exc:
+            errors += [f"{village.name}第{stage}阶段：{e}" for e in exc.errors]
+    if errors:
+        transaction.set_rollback(True)
+        raise AssessmentError(errors)
+    return len(entries)
