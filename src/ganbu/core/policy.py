@@ -251,7 +251,10 @@ def policy_save_draft(
     """Create a new draft version (never edits an adopted one: POL-03)."""
     if module not in MODULES:
         raise PolicyError({"模块": f"未知模块 {module}"})
-    latest = PolicyVersion.objects.filter(org=org, module=module, period_start=period_start).aggregate(m=Max("version"))
+    # Numbered per org and module across periods, so "v2" is the second version whatever its period;
+    # the org row lock keeps two editors from taking the same number.
+    type(org)._default_manager.select_for_update().filter(pk=org.pk).first()
+    latest = PolicyVersion.objects.filter(org=org, module=module).aggregate(m=Max("version"))
     version = PolicyVersion(
         org=org, module=module, title=title, period_start=period_start, period_end=period_end,
         version=(latest["m"] or 0) + 1, parent=based_on, params=to_jsonable_python(params),
@@ -298,12 +301,16 @@ E_TITLE = "请填写细则名称"
 def policy_revise(
     *, actor: Any, version: PolicyVersion, values: dict[str, Any], title: str | None = None,
     period_start: date | None = None, period_end: date | None = None, overridable: list[str] | None = None,
+    replace: bool = False,
 ) -> PolicyVersion:
     """Save an edit of ``version`` as a NEW draft; the version edited (adopted or not) stays as it was.
 
-    ``values`` are the parameters this level sets (a township: only its overrides), as parsed from a
-    form: the schema coerces them, so the stored JSON has proper types. Errors come back per field.
+    ``values`` change this level's parameters (``replace=True``: they are the whole set this level
+    sets, as a form submits them; a township's unticked overrides are dropped). Strings are coerced
+    by the schema, so the stored JSON has proper types. Errors come back per field.
     """
+    if not replace:
+        values = {**(version.params or {}), **values}
     title = (version.title if title is None else title).strip()
     start = period_start or version.period_start
     errors: dict[str, str] = {}
@@ -313,10 +320,7 @@ def policy_revise(
         errors["period_end"] = E_PERIOD
     if errors:
         raise PolicyError({"名称" if k == "title" else "施行止": v for k, v in errors.items()}, errors)
-    probe = PolicyVersion(org=version.org, module=version.module, period_start=start, params=dict(values))
-    _check_overrides(probe)
-    dumped = validate_params(version.module, policy_full_params(probe)).model_dump(mode="json")
-    params = {k: dumped.get(k, v) for k, v in values.items()}
+    params = policy_check_values(version, values, start)
     notes = dict(version.notes or {})
     changed = [k for k in params if (version.params or {}).get(k, object()) != params[k]]
     who = getattr(actor, "display_name", "") or getattr(actor, "username", "") or "系统"
@@ -328,3 +332,13 @@ def policy_revise(
         overridable=list(version.overridable or []) if overridable is None else overridable,
         preset=version.preset, notes=notes, based_on=version,
     )
+
+
+def policy_check_values(version: PolicyVersion, values: dict[str, Any], period_start: date | None = None
+                        ) -> dict[str, Any]:
+    """The typed parameters a revision of ``version`` would store, or PolicyError per field (no write)."""
+    probe = PolicyVersion(org=version.org, module=version.module, period_start=period_start or version.period_start,
+                          params=dict(values))
+    _check_overrides(probe)
+    dumped = validate_params(version.module, policy_full_params(probe)).model_dump(mode="json")
+    return {k: dumped.get(k, v) for k, v in values.items()}

@@ -41,6 +41,7 @@ from ganbu.core.policy import (
     PolicyError,
     open_fields,
     policy_adopt,
+    policy_check_values,
     policy_full_params,
     policy_revise,
 )
@@ -232,11 +233,16 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "core/policy_edit.html", _policy_ctx(request, version, rows=rows, meta=meta))
     meta = PolicyMetaForm(request.POST)
     values, errors, raw = parse_param_post(rows, request.POST, township=township)
+    if errors:  # show every bad field at once: check the others too (no write)
+        try:
+            policy_check_values(version, {k: v for k, v in values.items() if k not in errors})
+        except PolicyError as exc:
+            errors = {**exc.fields, **errors}
     if meta.is_valid() and not errors:
         try:
             new = policy_revise(actor=request.user, version=version, values=values,
                                 title=meta.cleaned_data["title"], period_start=meta.cleaned_data["period_start"],
-                                period_end=meta.cleaned_data["period_end"])
+                                period_end=meta.cleaned_data["period_end"], replace=True)
         except PolicyError as exc:
             errors.update(exc.fields or {"__all__": str(exc)})
             for key in ("title", "period_end"):
