@@ -1,0 +1,82 @@
+"""The demo county (`manage.py load_demo`): deterministic, complete, fast."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from django.core.management import call_command
+
+from ganbu.org.models import (
+    AssessmentGroupMember,
+    AssessorRule,
+    Org,
+    OrgKind,
+    Person,
+    Post,
+    PostTitle,
+    SecretaryAppointment,
+    User,
+)
+from ganbu.org.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_builds_the_county_with_every_role():
+    out = io.StringIO()
+    t0 = time.monotonic()
+    call_command("load_demo", "--if-empty", stdout=out)
+    assert time.monotonic() - t0 < 30
+    text = out.getvalue()
+    assert Org.objects.filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT]).count() >= 3
+    active_villages = Org.objects.filter(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY], valid_to__isnull=True)
+    assert active_villages.count() >= 20
+    assert Org.objects.filter(name="东村", code="330521100201").exists()
+    assert Person.objects.count() >= 150
+    assert Org.objects.filter(kind=OrgKind.DISPATCH_UNIT).count() == 2
+    assert Org.objects.filter(kind=OrgKind.DEPARTMENT).count() == 1
+    # ORG-03: funded are exactly secretary/director/clerk in villages; ORG-08: every post has a safety duty
+    village_funded = set(Post.objects.filter(org__kind__in=["village", "community"], funded=True)
+                         .values_list("title", flat=True))
+    assert village_funded == {"village_secretary", "village_director", "village_clerk"}
+    assert not Post.objects.filter(safety_duty="").exists()
+    # stationed: first secretary + 2 team members in 3+ villages
+    for fs in Post.objects.filter(title=PostTitle.FIRST_SECRETARY):
+        assert Post.objects.filter(org=fs.org, title=PostTitle.TEAM_MEMBER, dispatch_unit=fs.dispatch_unit).count() == 2
+    assert Post.objects.filter(title=PostTitle.FIRST_SECRETARY).count() >= 3
+    assert AssessmentGroupMember.objects.values("org").distinct().count() >= 3
+    assert AssessorRule.objects.values("org").distinct().count() >= 3
+    assert SecretaryAppointment.objects.count() >= 20
+    assert Org.objects.filter(valid_to__isnull=False, successor__isnull=False).exists()  # merged village history
+    roles = set(User.objects.values_list("grants__role", flat=True))
+    assert set(Role.values) <= roles
+    for username in ("t1_office", "a_secretary", "a_cadre", "a_team1", "county_org"):
+        assert username in text
+        assert User.objects.get(username=username).check_password("ganbu-demo-2026")
+    assert "ganbu-demo-2026" in text
+    before = Person.objects.count()
+    again = io.StringIO()
+    call_command("load_demo", "--if-empty", stdout=again)
+    assert Person.objects.count() == before and "跳过" in again.getvalue() and "t1_office" in again.getvalue()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_load_demo_is_deterministic():
+    from django.db import transaction
+
+    runs = []
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                call_command("load_demo", stdout=io.StringIO())
+                runs.append(list(Person.objects.order_by("id_number").values_list("name", "id_number", "org__code")))
+                raise _Rollback
+        except _Rollback:
+            pass
+    assert not Person.objects.exists()
+    assert runs[0] == runs[1] and len(runs[0]) >= 150
