@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ganbu.cases import queries, services
 from ganbu.cases.models import Case
@@ -41,5 +41,5 @@ def appeal(request: Any, case_id: int, payload: AppealIn) -> Any:
         item = services.appeal_file(actor=request.user, target=services.case_appeal_target(case),
                                     reason=payload.reason)
     except ValueError as exc:
-        return 400, {"detail": str(exc)}
-    return 200, {"id": item.pk, "deadline": item.deadline.isoformat()}
+        return Status(400, {"detail": str(exc)})
+    return Status(200, {"id": item.pk, "deadline": item.deadline.isoformat()})

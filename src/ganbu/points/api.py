@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ganbu.core.access import NotFound, access_object, access_org, access_person
 from ganbu.org.models import OrgKind
@@ -61,8 +61,8 @@ def record(request: Any, payload: EntryIn) -> Any:
                                             points=payload.points, on=payload.date, note=payload.note,
                                             submit_key=payload.submit_key)
     except ValidationError as exc:
-        return 400, _err(exc)
-    return 200, {"id": entry.pk, "status": entry.status}
+        return Status(400, _err(exc))
+    return Status(200, {"id": entry.pk, "status": entry.status})
 
 
 @router.post("/entries/{entry_id}/approve", response={200: dict, 400: dict})
@@ -71,5 +71,5 @@ def approve(request: Any, entry_id: int) -> Any:
     try:
         entry = services.point_entry_approve(actor=request.user, entry=entry)
     except ValidationError as exc:
-        return 400, _err(exc)
-    return 200, {"id": entry.pk, "status": entry.status}
+        return Status(400, _err(exc))
+    return Status(200, {"id": entry.pk, "status": entry.status})
