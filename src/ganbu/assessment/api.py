@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ganbu.assessment import queries, services
 from ganbu.assessment.services import AssessmentError
@@ -63,5 +63,5 @@ def score(request: Any, item_id: int, payload: ScoreIn) -> Any:
         row = services.score_enter(actor=request.user, item=item, village=village, score=payload.score,
                                    note=payload.note)
     except AssessmentError as exc:
-        return 400, {"detail": "；".join(exc.errors)}
-    return 200, {"id": row.pk, "score": str(row.score)}
+        return Status(400, {"detail": "；".join(exc.errors)})
+    return Status(200, {"id": row.pk, "score": str(row.score)})

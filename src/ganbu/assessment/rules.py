@@ -68,7 +68,7 @@ def score_error(name: str, score: Decimal, maximum: Decimal) -> str | None:
 
 
 def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return format(value.normalize(), "f")
 
 
 # ---- KPI-02: 三评 -------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def parse_decimal(value: Any, field: str) -> Decimal:
         raise AssessmentError(NOT_A_NUMBER.format(field=field)) from None
     if not out.is_finite():
         raise AssessmentError(NOT_A_NUMBER.format(field=field))
-    return out
+    return rules.q2(out)
 
 
 def _year_end(year: int) -> date:
