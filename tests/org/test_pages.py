@@ -212,3 +212,34 @@ def test_org_04_group_page_configures_per_township(world, login):
     assert r.status_code == 400 and "已由 王书记 担任" in r.content.decode()
     html = client.get(reverse("org:group", args=[world.t1.pk])).content.decode()
     assert "组长" in html and "王书记" in html
+
+
+def test_people_list_query_count_does_not_grow_with_people(world, login):
+    """The list page's queries are fixed, however many people are on it (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ganbu.org.services import person_create, post_start
+
+    client = login("office")
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("org:people"))
+    for i in range(15):
+        p = person_create(actor=None, org=world.village_a, name=f"加{i}", gender="M",
+                          id_number=make_id_number("330521", date(1985, 1, 1), 300 + i, True))
+        post_start(actor=None, person=p, org=world.village_a, title="group_leader", start=date(2024, 1, 1),
+                   safety_duty="巡查")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(reverse("org:people")).content.decode()
+    assert "加14" in html
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_tree_query_count_is_fixed(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("county_org")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("org:tree"))
+    assert len(ctx.captured_queries) <= 8
