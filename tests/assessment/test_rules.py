@@ -104,8 +104,10 @@ def test_kpi_04_last_place_and_below_800_admonishment():
     # 800 itself is “800分以下” (以下含本数); 800.01 is not
     assert _find([_s(1, 2024, 900, 1), _s(2, 2024, 800, 2)])
     assert _find([_s(1, 2024, 900, 1), _s(2, 2024, "800.01", 2)]) == []
-    # below 800 but not last: nothing
-    assert _find([_s(1, 2024, 700, 1), _s(2, 2024, 600, 2)])[0].facts["village"] == "村2"
+    # both below 800: only the last one is named
+    assert [f.facts["village"] for f in _find([_s(1, 2024, 700, 1), _s(2, 2024, 600, 2)])] == ["村2"]
+    # ties at the bottom are all last
+    assert len(_find([_s(1, 2024, 900, 1), _s(2, 2024, 600, 2), _s(3, 2024, 600, 2)])) == 2
 
 
 def test_kpi_04_villages_and_communities_ranked_separately():

@@ -51,10 +51,14 @@ def test_kpi_01_outsider_gets_404_on_every_route_same_as_missing(world, kpi, log
     for method, url in _routes(world, kpi):
         resp = getattr(client, method)(url)
         assert resp.status_code == 404, (method, url, resp.status_code)
-    missing = client.get(reverse("assessment:template", args=[999999]))
-    assert missing.status_code == 404
-    assert NOT_FOUND in client.get(reverse("assessment:template", args=[kpi.tpl.pk])).content.decode() \
-        or client.get(reverse("assessment:template", args=[kpi.tpl.pk])).status_code == 404
+    for name, real, fake in (("template", kpi.tpl.pk, 999999), ("score", kpi.items[0].pk, 999999),
+                             ("village", world.village_a.pk, 999999)):
+        theirs = client.get(reverse(f"assessment:{name}", args=[real]))
+        missing = client.get(reverse(f"assessment:{name}", args=[fake]))
+        assert theirs.status_code == missing.status_code == 404 and theirs.content == missing.content
+    real = client.get(reverse("assessment:results", args=[world.t1.pk, YEAR]))
+    fake = client.get(reverse("assessment:results", args=[999999, YEAR]))
+    assert real.content == fake.content
     api = client.post(f"/api/assessment/items/{kpi.items[0].pk}/scores",
                       data={"village_id": world.village_a.pk, "score": "1"}, content_type="application/json")
     assert api.status_code == 404 and api.json() == {"detail": NOT_FOUND}
@@ -119,7 +123,7 @@ def test_kpi_04_results_page_ranks_separately_and_states_rules(world, kpi, login
     page = client.get(reverse("assessment:results", args=[world.t1.pk, YEAR])).content.decode()
     assert "村排名" in page and "社区排名" in page and "诫勉谈话" in page
     assert "考核工资 = 20000 元" in page and "并列同分者名次相同" in page
-    assert "assessment-chart" in page
+    assert "assessment-chart" in page and "vendor/echarts.min.js" in page
     api = client.get(f"/api/assessment/townships/{world.t1.pk}/results/{YEAR}").json()
     assert {(r["kind"], r["village"], r["rank"]) for r in api} >= {("village", "南村", 2), ("community", "中社区", 2)}
     pub = client.post(reverse("assessment:publish", args=[kpi.tpl.pk]))

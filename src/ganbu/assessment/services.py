@@ -284,15 +284,18 @@ def results_finalize(*, actor: Any, template: AssessmentTemplate) -> list[Annual
     template.status = AssessmentTemplate.Status.FINAL
     template.finalized_at = timezone.now()
     template.save(update_fields=["status", "finalized_at"])
+    cases, rewards = year_evaluate(actor=actor, township=township, year=template.year, resolved=resolved)
     audit_record(actor=actor, action="assessment.finalize", object_type="assessment_template", object_id=template.pk,
                  org_path=template.org_path,
-                 after={"results": {r.village_name: str(r.total) for r in rows}, "policy_ref": resolved.ref})
-    year_evaluate(actor=actor, township=township, year=template.year, resolved=resolved)
+                 after={"results": {r.village_name: str(r.total) for r in rows}, "policy_ref": resolved.ref,
+                        "rewards": {str(k): str(v) for k, v in rewards.items()}, "cases": [c.pk for c in cases]})
+    for row in rows:
+        row.reward = rewards.get(row.village_id)
     return rows
 
 
 def year_evaluate(*, actor: Any, township: Org, year: int,
-                  resolved: ResolvedPolicy[AssessmentPolicy] | None = None) -> list[Any]:
+                  resolved: ResolvedPolicy[AssessmentPolicy] | None = None) -> tuple[list[Any], dict[int, Decimal]]:
     """KPI-04 and KPI-05 over the stored history (computed and imported). Idempotent: cases by key."""
     from ganbu.cases.services import case_open_from_finding
 
@@ -307,7 +310,7 @@ def year_evaluate(*, actor: Any, township: Org, year: int,
     AnnualResult.objects.filter(township=township, year=year).exclude(village_id__in=list(rewards)).update(reward=None)
     findings = rules.last_place_findings(policy, history, year, decided_on=today,
                                          policy_version_id=resolved.version_id, policy_ref=resolved.ref)
-    return [case_open_from_finding(finding=f, actor=actor)[0] for f in findings]
+    return [case_open_from_finding(finding=f, actor=actor)[0] for f in findings], rewards
 
 
 @transaction.atomic
