@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from ganbu.cases.models import Case
-from ganbu.core.access import NOT_FOUND
 from ganbu.points import queries, rules, services
-from ganbu.points.models import CycleSummary, PointEntry, ThresholdHit
+from ganbu.points.models import PointEntry, ThresholdHit
 
 from .conftest import evidence
 

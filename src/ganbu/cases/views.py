@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ganbu.cases import queries, services
@@ -76,7 +77,9 @@ def appeal(request: HttpRequest) -> HttpResponse:
         if loader is None:
             raise NotFound()
         target = loader(request.POST.get("object_id", ""), request.user)
-        back = redirect(request.POST.get("next") or "cases:appeals")
+        nxt = request.POST.get("next") or ""
+        safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+        back = redirect(nxt if nxt and safe else "cases:appeals")
     try:
         services.appeal_file(actor=request.user, target=target, reason=request.POST.get("reason", ""))
     except ValueError as exc:
