@@ -20,6 +20,7 @@ from ganbu.org.models import (
     OrgKind,
     Person,
     Post,
+    PostTitle,
 )
 from ganbu.org.rules import assessor_for
 
@@ -120,7 +121,9 @@ def person_posts(person: Person) -> list[Post]:
 def org_posts(org: Org, on: date | None = None) -> tuple[list[Post], list[Post]]:
     """Current and past posts held in an org (ORG-02: past posts are kept and shown)."""
     on = on or timezone.localdate()
-    posts = list(Post.objects.filter(org=org).select_related("person", "dispatch_unit").order_by("title", "-start"))
+    rank = {t: i for i, t in enumerate(PostTitle.values)}
+    posts = sorted(Post.objects.filter(org=org).select_related("person", "dispatch_unit"),
+                   key=lambda p: (rank.get(p.title, 99), -p.start.toordinal(), p.pk))
     current = [p for p in posts if p.end is None or p.end >= on]
     past = [p for p in posts if p.end is not None and p.end < on]
     return current, past
