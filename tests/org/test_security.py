@@ -134,3 +134,18 @@ def test_org_07_county_rural_views_but_cannot_manage(world, login):
     assert client.get(reverse("org:person", args=[world.people.cadre_a.pk])).status_code == 200
     assert client.get(reverse("org:person_edit", args=[world.people.cadre_a.pk])).status_code == 404
     assert client.get(reverse("org:post_new", args=[world.people.cadre_a.pk])).status_code == 404
+
+
+def test_sec_02_public_sees_no_org_page(world, client):
+    """The public (not signed in) is sent to the login page; no org data leaks."""
+    for url in (reverse("org:tree"), reverse("org:people"), reverse("org:detail", args=[world.village_a.pk]),
+                reverse("org:person", args=[world.people.cadre_a.pk]), reverse("org:roster_export")):
+        r = client.get(url)
+        assert r.status_code == 302 and r["Location"].startswith("/login/")
+        assert "孙支书" not in r.content.decode()
+
+
+def test_people_search_partial_for_htmx(world, login):
+    r = login("office").get(reverse("org:people"), {"q": "周", "partial": "1"}, HTTP_HX_REQUEST="true")
+    body = r.content.decode()
+    assert "<html" not in body and "周文书" in body and "孙支书" not in body
