@@ -195,10 +195,16 @@ def test_rpt_02_xls_from_wps_accepted(world):
 
 
 def test_rpt_02_round_trip_export_import_is_lossless(world, login):
-    """Export, wipe the people and posts, import the export, export again: identical sheets."""
-    from ganbu.org.services import org_update, post_end
+    """Export, wipe the people and posts, import the export, export again: identical sheets. History
+    in a merged village (ORG-01) survives too."""
+    from ganbu.org.services import org_merge, org_update, person_create, post_end, post_start
 
     org_update(actor=None, org=world.village_a, address="东村村委会", phone="0575-1234567")
+    old = person_create(actor=None, org=world.village_c, name="南村老支书", gender="M", birth_date=date(1960, 6, 1),
+                        id_number=make_id_number("330521", date(1960, 6, 1), 460, True))
+    post_start(actor=None, person=old, org=world.village_c, title="village_secretary", start=date(2018, 1, 1),
+               funded=True, safety_duty="全面负责")
+    org_merge(actor=None, absorbed=world.village_c, into=world.village_a, on=date(2024, 6, 30))
     post_end(actor=None, post=Post.objects.get(person=world.people.cadre_a), end=date(2025, 1, 31), reason="辞职")
     first, masked = roster.roster_export(world.users.office)
     assert not masked
@@ -212,8 +218,12 @@ def test_rpt_02_round_trip_export_import_is_lossless(world, login):
     job = _import(world.users.office, first)
     assert job.status == Job.Status.DONE, job.errors
     second, _ = roster.roster_export(world.users.office)
-    assert _sheets(first) == _sheets(second)
+    a, b = _sheets(first), _sheets(second)
+    for name in a:
+        assert [r for r in a[name] if r not in b[name]] == [r for r in b[name] if r not in a[name]] == [], name
+        assert a[name] == b[name], name
     assert len(_sheets(first)[POST_SHEET]) > 5
+    assert Post.objects.get(person__name="南村老支书").org_id == world.village_c.pk
 
 
 def test_rpt_02_reimport_of_unchanged_export_changes_nothing(world):
@@ -242,3 +252,16 @@ def test_rpt_02_progress_reported_during_validation(world):
     seen: list[int] = []
     validate_roster({PEOPLE_SHEET: rows}, RosterContext({}, {}, {}, [], {}), progress=seen.append)
     assert seen[:2] == [50, 100] and seen[-1] == 120
+
+
+def test_org_01_import_refuses_new_posts_in_a_merged_village(world):
+    from ganbu.org.services import org_merge
+
+    org_merge(actor=None, absorbed=world.village_c, into=world.village_a, on=date(2024, 6, 30))
+    idn = make_id_number("330521", date(1990, 2, 3), 461, True)
+    job = _import(world.users.office, _book(people=[_person_row(idn, org="330521100202")],
+                                            posts=[_post_row(idn, org="330521100202", start="2025-01-01")]))
+    assert job.status == Job.Status.FAILED
+    assert {(e["sheet"], e["field"]) for e in job.errors} == {(PEOPLE_SHEET, "所在单位代码"), (POST_SHEET, "任职单位代码")}
+    assert "已撤销或合并" in job.errors[0]["message"]
+    assert not Person.objects.filter(id_number=idn).exists()

@@ -164,19 +164,19 @@ def roster_context(user: Any, sheets: dict[str, Rows], on: date) -> RosterContex
     for c in county_prefixes:
         uq |= Q(path__startswith=c)
     for o in Org.objects.filter(uq).only("code", "path", "name", "kind", "valid_to"):
-        in_scope = o.valid_to is None and any(o.path.startswith(p) for p in import_paths)
-        info = OrgInfo(o.code or o.path, o.path, o.name, o.kind, in_scope)
+        in_scope = any(o.path.startswith(p) for p in import_paths)
+        info = OrgInfo(o.code or o.path, o.path, o.name, o.kind, in_scope, o.valid_to)
         if in_scope:
             orgs[o.path] = info
             if o.code:
                 orgs[o.code] = info
-        if o.kind == OrgKind.DISPATCH_UNIT and o.valid_to is None:
+        if o.kind == OrgKind.DISPATCH_UNIT and info.active:
             units[o.name] = info
             units[o.path] = info
     ids = {text(d.get("公民身份号码")).upper() for name in (PEOPLE_SHEET, POST_SHEET) for _, d in sheets.get(name, [])}
     ids.discard("")
     persons = {
-        idn: PersonInfo(idn, any(path.startswith(p) for p in import_paths))
+        idn: PersonInfo(idn, any(path.startswith(p) for p in import_paths), path)
         for idn, path in Person.objects.filter(id_number__in=ids).values_list("id_number", "org_path")
     }
     post_org_paths = {orgs[text(d.get("任职单位代码"))].path for _, d in sheets.get(POST_SHEET, [])

@@ -57,6 +57,7 @@ E_PERSON_UNKNOWN = "该身份证号既不在「干部」表中，也未在系统
 E_END_BEFORE_START = "任职止日期不能早于任职起日期"
 E_SAFETY = "每个职务须明确安全职责（一岗双责）"
 E_UNIT_UNKNOWN = "派出单位「{value}」不存在"
+E_ORG_CLOSED = "{name} 已撤销或合并，只能保留原有记录，不能新增人员或职务"
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,18 @@ class OrgInfo:
     name: str
     kind: str
     in_scope: bool
+    valid_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.valid_to is None
 
 
 @dataclass(frozen=True)
 class PersonInfo:
     id_number: str
     in_scope: bool
+    org_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -278,6 +285,9 @@ def validate_roster(sheets: dict[str, Rows], ctx: RosterContext,
         if info is not None and info.kind not in ctx.village_kinds:
             c.add(VILLAGE_SHEET, row, "区划代码", E_NOT_VILLAGE.format(code=code))
             info = None
+        if info is not None and not info.active:
+            c.add(VILLAGE_SHEET, row, "区划代码", E_ORG_CLOSED.format(name=info.name))
+            info = None
         if code and code in seen:
             c.add(VILLAGE_SHEET, row, "区划代码", E_DUPLICATE.format(row=seen[code]))
         seen.setdefault(code, row)
@@ -295,6 +305,7 @@ def validate_roster(sheets: dict[str, Rows], ctx: RosterContext,
 
     # people
     file_people: dict[str, int] = {}
+    closed_people: list[tuple[int, str, OrgInfo]] = []
     for row, data in sheets.get(PEOPLE_SHEET, []):
         tick()
         missing = required(PEOPLE_SHEET, row, data)
@@ -343,6 +354,10 @@ def validate_roster(sheets: dict[str, Rows], ctx: RosterContext,
                                data.get("学历"))
         work_start = c.take(PEOPLE_SHEET, row, "参加工作时间", parse_date, data.get("参加工作时间"))
         org = None if "所在单位代码" in missing else org_of(PEOPLE_SHEET, row, "所在单位代码", data.get("所在单位代码"))
+        if org is not None and not org.active:
+            known = ctx.persons.get(idn)
+            if known is None or known.org_path != org.path:
+                closed_people.append((row, idn, org))  # allowed only as history: checked against posts below
         if org is not None and id_ok:
             plan.people.append({
                 "id_number": idn, "name": text(data.get("姓名")), "gender": gender, "birth_date": birth,
@@ -354,6 +369,7 @@ def validate_roster(sheets: dict[str, Rows], ctx: RosterContext,
 
     # posts
     seen_posts: dict[tuple[str, str, str, date], int] = {}
+    existing_keys = {(p.id_number, p.org_path, p.title, p.start) for p in ctx.posts}
     new_spans: list[tuple[int, PostSpan, bool]] = []
     for row, data in sheets.get(POST_SHEET, []):
         tick()
@@ -393,6 +409,9 @@ def validate_roster(sheets: dict[str, Rows], ctx: RosterContext,
         if not (id_ok and org and title and start):
             continue
         key = (idn, org.path, title, start)
+        if not org.active and key not in existing_keys and not (end and org.valid_to and end <= org.valid_to):
+            c.add(POST_SHEET, row, "任职单位代码", E_ORG_CLOSED.format(name=org.name))
+            continue
         if key in seen_posts:
             c.add(POST_SHEET, row, "任职起", E_DUPLICATE.format(row=seen_posts[key]))
             continue
@@ -405,6 +424,11 @@ def validate_roster(sheets: dict[str, Rows], ctx: RosterContext,
             "safety_duty": text(data.get("安全职责")), "dispatch_unit_path": unit.path if unit else None,
             "end_reason": text(data.get("离任原因")), "row": row,
         })
+
+    history = {(p["id_number"], p["org_path"]) for p in plan.posts}
+    for row, idn, org in closed_people:
+        if (idn, org.path) not in history:
+            c.add(PEOPLE_SHEET, row, "所在单位代码", E_ORG_CLOSED.format(name=org.name))
 
     # overlaps (ORG-02) and funded quota (ORG-03) against the database and the rest of the file
     in_file = {(s.person_key, s.org_key, s.title, s.start) for _, s, _ in new_spans}
