@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ganbu.core.access import NotFound
 from ganbu.leave import services
@@ -37,7 +37,7 @@ class DecideIn(Schema):
 def _out(req: LeaveRequest) -> dict[str, Any]:
     return {
         "id": req.pk, "person": req.person.name, "kind": req.kind, "start": req.start, "end": req.end,
-        "days": str(req.days), "status": req.status, "policy_ref": req.policy_ref,
+        "days": req.days_display, "status": req.status, "policy_ref": req.policy_ref,
         "steps": [{"id": s.pk, "order": s.order, "label": s.label, "role": s.role, "kind": s.kind,
                    "status": s.status, "why": s.why} for s in req.steps.all()],
     }
@@ -60,8 +60,8 @@ def submit(request: Any, payload: SubmitIn) -> Any:
                                     end_am=payload.end_am, leaves_county=payload.leaves_county,
                                     handover=handover, submit_key=payload.submit_key)
     except services.LeaveError as exc:
-        return 400, {"errors": exc.errors}
-    return 200, _out(req)
+        return Status(400, {"errors": exc.errors})
+    return Status(200, _out(req))
 
 
 @router.get("/{pk}")
@@ -79,6 +79,6 @@ def decide(request: Any, pk: int, step_id: int, payload: DecideIn) -> Any:
         services.leave_decide(actor=request.auth, step=step, approve=payload.approve, comment=payload.comment,
                               override_reason=payload.override_reason)
     except services.LeaveError as exc:
-        return 400, {"errors": exc.errors}
+        return Status(400, {"errors": exc.errors})
     req.refresh_from_db()
-    return 200, _out(req)
+    return Status(200, _out(req))

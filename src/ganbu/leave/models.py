@@ -83,7 +83,8 @@ class LeaveRequest(models.Model):
 
     @property
     def days_display(self) -> str:
-        return f"{self.days:f}".rstrip("0").rstrip(".")
+        text = f"{self.days:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class StepKind(models.TextChoices):
