@@ -1,0 +1,60 @@
+"""Browser journey (Chromium): a work-team member asks 4 days' leave, each S4 approver approves in turn,
+the member cancels (销假)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_lv_03_lv_06_team_member_four_days_walks_chain_and_cancels(browser_login, live_server, policies, world):
+    """LV-03/LV-04/LV-06/LV-09: chain preview before submission; first secretary, village secretary, township
+    secretary, county rural bureau, county org dept approve from their inboxes; the member cancels."""
+    from django.utils import timezone
+
+    from ganbu.leave.models import LeaveRequest, LeaveStatus
+
+    today = timezone.localdate()
+    start, end = today - timedelta(days=4), today - timedelta(days=1)
+    page = browser_login("team_1")
+    page.goto(f"{live_server.url}/leave/")
+    page.select_option("select[name=kind]", "personal")
+    page.fill("input[name=start]", start.isoformat())
+    page.fill("input[name=end]", end.isoformat())
+    page.fill("textarea[name=reason]", "家中老人住院")
+    page.locator("input[name=end]").dispatch_event("change")
+    chain = page.locator("#chain ol.chain li")
+    chain.nth(4).wait_for()
+    labels = chain.all_inner_texts()
+    assert [t.split("\n")[0].split("（")[0] for t in labels] == [
+        "驻村第一书记签字同意", "村党支部审批", "乡镇党委审批", "县乡村振兴局负责同志签字同意", "县委组织部负责同志签字同意并备案"]
+    assert page.inner_text("#chain-days") == "4"
+    page.click("button:has-text('提交申请')")
+    page.wait_for_url("**/leave/*/")
+    assert page.inner_text("#leave-status") == "审批中"
+    req = LeaveRequest.objects.get(person=world.people.team_1)
+
+    for order, name in enumerate(["first_secretary", "village_secretary_a", "township_secretary", "county_rural",
+                                  "county_org"], start=1):
+        approver = browser_login(name)
+        approver.goto(f"{live_server.url}/leave/inbox/")
+        approver.click(f"a[href='/leave/{req.pk}/']")
+        approver.fill("#decide-form input[name=comment]", f"同意（{name}）")
+        approver.click("#decide-form button[value=approve]")
+        approver.wait_for_selector(f"#step-{order} >> text=同意")
+        assert f"同意（{name}）" in approver.inner_text(f"#step-{order}")
+        approver.context.close()
+
+    page.reload()
+    assert page.inner_text("#leave-status") == "已批准"
+    page.fill("#cancel-form input[name=returned_on]", today.isoformat())
+    page.click("#cancel-form button[type=submit]")
+    page.wait_for_selector("#cancellation")
+    assert page.inner_text("#leave-status") == "已销假"
+    req.refresh_from_db()
+    assert req.status == LeaveStatus.CANCELLED
+    assert req.cancellation.returned_on == today and not req.cancellation.late
+    assert req.cancellation.authority_role == "county_org"
