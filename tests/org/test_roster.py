@@ -265,3 +265,24 @@ def test_org_01_import_refuses_new_posts_in_a_merged_village(world):
     assert {(e["sheet"], e["field"]) for e in job.errors} == {(PEOPLE_SHEET, "所在单位代码"), (POST_SHEET, "任职单位代码")}
     assert "已撤销或合并" in job.errors[0]["message"]
     assert not Person.objects.filter(id_number=idn).exists()
+
+
+def test_rpt_02_county_scale_import_writes_in_bulk(world):
+    """2,240 people and posts (one county's two committees, ORG-01 scale) import with a fixed
+    number of queries: validation has no query per row and the write is bulk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people, posts = [], []
+    for i in range(2240):
+        born = date(1960 + i % 35, 1 + i % 12, 1 + i % 28)
+        idn = make_id_number("330521", born, 100 + i // 420, i % 2 == 0)
+        people.append(_person_row(idn, name=f"测{i}", gender="男" if i % 2 == 0 else "女", born=born.isoformat(),
+                                  org="330521100201" if i % 2 else "330521100202"))
+        posts.append(_post_row(idn, title="社长/村民小组长", org="330521100201" if i % 2 else "330521100202"))
+    content = _book(people, posts)
+    with CaptureQueriesContext(connection) as ctx:
+        job = _import(world.users.office, content)
+    assert job.status == Job.Status.DONE, job.errors[:3]
+    assert job.result["people_created"] == 2240 and job.result["posts_created"] == 2240
+    assert len(ctx.captured_queries) < 150

@@ -318,7 +318,15 @@ def _roster_import_run(job_id: int) -> Job:
     plan = None
     if not errors:
         ctx = roster_context(actor, sheets, timezone.localdate())
-        errors, plan = validate_roster(sheets, ctx, progress=lambda n: Job.objects.filter(pk=job.pk).update(done=n))
+        step = max(50, total // 40)  # about 40 progress writes however long the file
+        last = [0]
+
+        def progress(n: int) -> None:
+            if n - last[0] >= step or n == total:
+                last[0] = n
+                Job.objects.filter(pk=job.pk).update(done=n)
+
+        errors, plan = validate_roster(sheets, ctx, progress=progress)
     now = timezone.now()
     if errors:
         Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, stage="校验未通过", done=total,

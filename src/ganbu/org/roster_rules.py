@@ -8,6 +8,7 @@ values to write. Nothing here writes, so a file with any bad row changes nothing
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -435,18 +436,23 @@ def validate_roster(sheets: dict[str, Rows], ctx: RosterContext,
     db_spans = [(PostSpan(p.id_number, p.org_path, p.title, p.start, p.end), p.funded) for p in ctx.posts
                 if (p.id_number, p.org_path, p.title, p.start) not in in_file]
     all_spans = db_spans + [(s, f) for _, s, f in new_spans]
+    by_post: dict[tuple[str, str], list[PostSpan]] = defaultdict(list)  # (org, title): a village has few
+    funded_by_org: dict[str, list[PostSpan]] = defaultdict(list)
+    for s, f in all_spans:
+        by_post[(s.org_key, s.title)].append(s)
+        if f:
+            funded_by_org[s.org_key].append(s)
+    org_names = {o.path: o.name for o in ctx.orgs.values()}
     for row, span, funded in new_spans:
-        others = [s for s, _ in all_spans if s is not span]
+        others = [s for s in by_post[(span.org_key, span.title)] if s is not span]
         for other, why in post_conflicts(span, others):
             where = f"本文件第 {other.row} 行" if other.row else "系统中已有记录"
             c.add(POST_SHEET, row, "任职起", f"{why}（与{where}，{other.start}起）")
         if funded and span.org_key in ctx.quota:
             quota, titles = ctx.quota[span.org_key]
-            overlapping = sum(1 for s, f in all_spans if f and s is not span and s.org_key == span.org_key
-                              and spans_overlap(s, span))
-            label = PostTitle(span.title).label
-            org_name = next((o.name for o in ctx.orgs.values() if o.path == span.org_key), span.org_key)
-            err = funded_post_error(title=span.title, title_label=label, org_label=org_name, funded_titles=titles,
+            overlapping = sum(1 for s in funded_by_org[span.org_key] if s is not span and spans_overlap(s, span))
+            err = funded_post_error(title=span.title, title_label=PostTitle(span.title).label,
+                                    org_label=org_names.get(span.org_key, span.org_key), funded_titles=titles,
                                     quota=quota, other_funded_overlapping=overlapping)
             if err:
                 c.add(POST_SHEET, row, "职数内", err)
