@@ -243,3 +243,14 @@ def test_tree_query_count_is_fixed(world, login):
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("org:tree"))
     assert len(ctx.captured_queries) <= 8
+
+
+def test_org_06_dispatch_unit_page_lists_its_stationed_cadres_and_leader(world, login):
+    from ganbu.org.services import org_update
+
+    org_update(actor=None, org=world.unit, leader_name="周副局长")
+    html = login("county_org").get(reverse("org:detail", args=[world.unit.pk])).content.decode()
+    assert "派驻干部" in html and "周副局长" in html
+    cadres = html.split("派驻干部")[1]
+    assert "吴第一书记" in cadres and "郑队员" in cadres and "冯队员" in cadres and "孙支书" not in cadres
+    assert "东村" in cadres

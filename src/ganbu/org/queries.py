@@ -119,10 +119,11 @@ def person_posts(person: Person) -> list[Post]:
 
 
 def org_posts(org: Org, on: date | None = None) -> tuple[list[Post], list[Post]]:
-    """Current and past posts held in an org (ORG-02: past posts are kept and shown)."""
+    """Current and past posts held in an org, or sent by a dispatch unit (ORG-02: past posts are kept)."""
     on = on or timezone.localdate()
     rank = {t: i for i, t in enumerate(PostTitle.values)}
-    posts = sorted(Post.objects.filter(org=org).select_related("person", "dispatch_unit"),
+    where = Q(dispatch_unit=org) if org.kind == OrgKind.DISPATCH_UNIT else Q(org=org)  # ORG-06: its stationed cadres
+    posts = sorted(Post.objects.filter(where).select_related("person", "org", "dispatch_unit"),
                    key=lambda p: (rank.get(p.title, 99), -p.start.toordinal(), p.pk))
     current = [p for p in posts if p.end is None or p.end >= on]
     past = [p for p in posts if p.end is not None and p.end < on]
