@@ -144,3 +144,31 @@ def test_lv_06_cancel_page(approved, login, lv):
     assert resp.status_code == 302
     approved.refresh_from_db()
     assert approved.status == "cancelled" and approved.cancellation.late  # 2024 leave cancelled today: late
+
+
+def test_lv_05_override_on_page_by_township_secretary(submit, approve_all, lv, login):
+    approve_all(submit("team_2", days=2))
+    refused = login("team_1").post("/leave/", {"kind": "personal", "start": "2024-03-04", "end": "2024-03-05",
+                                               "reason": "事"})
+    assert refused.status_code == 400 and "2024-03-04" in refused.content.decode()
+    client = login("township_secretary")
+    assert "郑队员" in client.get("/leave/").content.decode()
+    resp = client.post("/leave/", {"person": lv.people.team_1.pk, "kind": "personal", "start": "2024-03-04",
+                                   "end": "2024-03-05", "reason": "事", "override_reason": "家有急事，特批"})
+    assert resp.status_code == 302
+    req = LeaveRequest.objects.get(person=lv.people.team_1)
+    assert req.override_reason == "家有急事，特批" and req.overridden_by == lv.users.township_secretary
+    # the outsider cannot file for a cadre outside his scope
+    other = login("outsider").post("/leave/", {"person": lv.people.team_2.pk, "kind": "personal",
+                                                "start": "2024-04-01", "end": "2024-04-01", "reason": "事"})
+    assert other.status_code == 404
+
+
+def test_lv_02_weekend_in_county_needs_no_request_but_leaving_county_does(lv, login):
+    client = login("team_1")
+    sat = {"kind": "personal", "start": "2024-03-09", "end": "2024-03-10"}
+    assert "无需请假" in client.post("/leave/preview/", sat).content.decode()
+    html = client.post("/leave/preview/", {**sat, "leaves_county": "on"}).content.decode()
+    assert "无需请假" not in html and "村党支部审批" in html
+    assert "无需请假" not in client.post("/leave/preview/", {"kind": "personal", "start": "2024-03-08",
+                                                            "end": "2024-03-08"}).content.decode()

@@ -158,6 +158,7 @@ class ChainPreview:
     policy_ref: str = ""
     policy_version_id: int | None = None
     tier: str = ""
+    note: str = ""
 
 
 def _holds(person: Person) -> set[tuple[str, str]]:
@@ -195,6 +196,9 @@ def leave_preview_chain(*, person: Person, start: date | None, end: date | None,
     preview.days = rules.leave_days(start, end, start_pm=start_pm, end_am=end_am)
     if role in rules.STATIONED:
         preview.tier = rules.tier_for(policy, preview.days).label
+    if not rules.request_needed(policy, workdays=work_calendar().workdays_between(start, end),
+                                leaves_county=leaves_county, stationed=role in rules.STATIONED):
+        preview.note = rules.NO_REQUEST_NEEDED
     facts = rules.RequestFacts(applicant_role=role, days=preview.days, leaves_county=leaves_county,
                                has_handover=handover is not None)
     chain = rules.skip_self(policy, rules.approval_chain(policy, facts), _holds(person))

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ganbu.core.access import NotFound, has_perm
+from ganbu.core.access import NotFound, access_person, has_perm
 from ganbu.leave import services
 from ganbu.leave.models import ApprovalStep, Cancellation, LeaveKind, LeaveStatus, StepStatus
 from ganbu.leave.queries import access_leave, leave_inbox, leave_mine
@@ -50,21 +50,30 @@ def _handover_choices(person: Person | None) -> list[Person]:
                 .order_by("org_path", "name")[:200])
 
 
+def _applicant(request: HttpRequest) -> Person | None:
+    """Myself, or (LV-05 override) a cadre in a scope where I hold ``leave.override``."""
+    other = request.POST.get("person") if request.method == "POST" else request.GET.get("person")
+    if other and str(other) != str(request.user.person_id):
+        return access_person(request.user, other, "leave.override")
+    return request.user.person
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     person = request.user.person
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
     if request.method == "POST":
-        if person is None:
+        applicant = _applicant(request)
+        if applicant is None:
             raise NotFound()
         data = _form(request.POST)
         raw_errors = {k: DATE_INVALID for k in ("start", "end") if request.POST.get(k) and data[k] is None}
         try:
             if raw_errors:
                 raise services.LeaveError(raw_errors)
-            req = services.leave_submit(actor=request.user, person=person, submit_key=request.POST.get("submit_key")
-                                        or None, **data)
+            req = services.leave_submit(actor=request.user, person=applicant, submit_key=request.POST.get("submit_key")
+                                        or None, override_reason=request.POST.get("override_reason", ""), **data)
         except services.LeaveError as exc:
             errors = exc.errors
         else:
@@ -78,14 +87,27 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "leave/mine.html", {
         "requests": leave_mine(user=request.user), "person": person, "kinds": LeaveKind.choices,
         "errors": errors, "data": data, "preview": preview, "handovers": _handover_choices(person),
-        "submit_key": uuid.uuid4().hex, "status_pending": LeaveStatus.PENDING,
+        "submit_key": uuid.uuid4().hex, "can_override": has_perm(request.user, "leave.override"),
+        "override_people": _override_people(request.user),
     }, status=400 if errors else 200)
+
+
+def _override_people(user: Any) -> list[Person]:
+    """Stationed cadres an approver with ``leave.override`` may file for (LV-05 override)."""
+    if not has_perm(user, "leave.override"):
+        return []
+    from ganbu.core.access import scoped
+    from ganbu.org.models import PostTitle
+
+    qs = scoped(Person.objects.filter(posts__title__in=[PostTitle.FIRST_SECRETARY, PostTitle.TEAM_MEMBER],
+                                      posts__end__isnull=True), user, "leave.override")
+    return list(qs.select_related("org").distinct().order_by("org_path", "name")[:200])
 
 
 @login_required
 def preview(request: HttpRequest) -> HttpResponse:
     """htmx: the chain for the form as it stands, before submission (LV-03)."""
-    person = request.user.person
+    person = _applicant(request)
     if person is None:
         raise NotFound()
     data = _form(request.POST if request.method == "POST" else request.GET)
