@@ -13,7 +13,7 @@ load, not history. Every number the rules use still comes from the presets' poli
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -47,30 +47,48 @@ SCALES = {
 }
 
 
-def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
-              batch: int = 5000) -> int:
-    """Insert rows fast: COPY on PostgreSQL, bulk_create elsewhere. Returns the count."""
+def _columns(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+
+
+def copy_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], batch: int = 5000) -> int:
+    """Insert dict rows fast: COPY on PostgreSQL, bulk_create elsewhere. Missing fields take
+    their model default (COPY knows no Django defaults). Returns the count."""
+    from django.utils import timezone
+
+    fields = _columns(model)
+    now = timezone.now()
+
+    def full(row: dict[str, Any]) -> list[Any]:
+        out = []
+        for f in fields:
+            if f.attname in row:
+                out.append(row[f.attname])
+            elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                out.append(now)
+            else:
+                out.append(f.get_default())
+        return out
+
     count = 0
     if connection.vendor == "postgresql":
+        import json
+
         table = model._meta.db_table
-        columns = ", ".join(model._meta.get_field(f).column for f in fields)
-        with connection.cursor() as cur:
-            raw = cur.cursor if hasattr(cur, "cursor") else cur
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
+        columns = ", ".join(f'"{f.column}"' for f in fields)
+        json_idx = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+        with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                values = full(row)
+                for i in json_idx:
+                    values[i] = json.dumps(values[i], ensure_ascii=False)
+                copy.write_row(values)
+                count += 1
         return count
-    buf: list[models.Model] = []
-    for row in rows:
-        buf.append(model(**dict(zip(fields, row, strict=True))))
-        if len(buf) >= batch:
-            model.objects.bulk_create(buf)
-            count += len(buf)
-            buf = []
-    if buf:
-        model.objects.bulk_create(buf)
-        count += len(buf)
+    for chunk in batched(rows, batch):
+        model.objects.bulk_create([model(**dict(zip([f.attname for f in fields], full(r), strict=True)))
+                                   for r in chunk])
+        count += len(chunk)
     return count
 
 
@@ -183,3 +201,88 @@ def batched(it: Iterable[Any], size: int) -> Iterator[list[Any]]:
             buf = []
     if buf:
         yield buf
+
+
+def load_policies(gen: Generated, *, signin_cutoff: str | None = None) -> None:
+    """Adopt the S0–S4 presets for every generated county (what a real county would run)."""
+    from ganbu.core.presets import presets_load
+
+    for county in gen.counties:
+        towns = [t for t in gen.townships if t.path.startswith(county.path)]
+        presets_load(actor=None, county=county, townships=towns, year=gen.days[0].year, adopt=True,
+                     fill_suggested=True)
+
+
+def generate_attendance(gen: Generated, seed: int = 2026) -> int:
+    """One DayStatus per cadre per working day, and a SignIn for each day present."""
+    from django.utils import timezone
+
+    from ganbu.attendance.models import DayStatus, SignIn
+    from ganbu.core.policy import policy_resolve
+    from ganbu.org.models import Person
+
+    rng = random.Random(seed + 1)
+    people = list(Person.objects.filter(pk__in=gen.person_ids).values_list("pk", "org_path"))
+    versions = {c.path: policy_resolve("attendance", c.path, gen.days[0]).version_id for c in gen.counties}
+    tz = timezone.get_current_timezone()
+    statuses = ["present"] * 93 + ["leave"] * 3 + ["trip"] * 2 + ["absent"] * 2
+
+    def day_rows() -> Iterator[dict[str, Any]]:
+        for day in gen.days:
+            for pid, path in people:
+                yield {"person_id": pid, "date": day, "status": statuses[rng.randrange(100)], "org_path": path,
+                       "county": path[:6], "policy_version_id": versions[path[:6]], "policy_ref": ""}
+
+    count = copy_rows(DayStatus, day_rows())
+    from datetime import datetime
+    from datetime import time as dtime
+
+    def signin_rows() -> Iterator[dict[str, Any]]:
+        for pid, day, path in DayStatus.objects.filter(status="present", person_id__in=gen.person_ids).values_list(
+                "person_id", "date", "org_path").iterator(chunk_size=20000):
+            at = datetime.combine(day, dtime(7, 30 + pid % 55 // 2 % 30), tzinfo=tz)
+            yield {"person_id": pid, "date": day, "at": at, "org_path": path}
+
+    copy_rows(SignIn, signin_rows())
+    return count
+
+
+def generate_points(gen: Generated, scale: Scale, seed: int = 2026) -> int:
+    """A small catalogue and a cycle per township, ``points_per_cadre`` approved entries per village cadre."""
+    from decimal import Decimal
+
+    from ganbu.core.policy import policy_resolve
+    from ganbu.org.models import Person, User
+    from ganbu.points.models import Cycle, PointEntry, PointItem, Scope
+
+    rng = random.Random(seed + 2)
+    year = gen.days[0].year
+    recorder = User.objects.filter(pk__in=gen.user_ids[:1]).get()
+    items: dict[str, list[PointItem]] = {}
+    cycles: dict[str, Cycle] = {}
+    for town in gen.townships:
+        pol = policy_resolve("points", town.path, gen.days[0])
+        items[town.path] = PointItem.objects.bulk_create([
+            PointItem(township=town, org_path=town.path, scope=Scope.VILLAGE, category="镇级工作任务",
+                      name=f"任务{k}", kind="add", default_points=Decimal("2.0")) for k in range(4)
+        ] + [PointItem(township=town, org_path=town.path, scope=Scope.VILLAGE, category="违反法律法规",
+                       name=f"违规{k}", kind="deduct", default_points=Decimal("5.0")) for k in range(2)])
+        cycles[town.path] = Cycle.objects.create(
+            township=town, org_path=town.path, scope=Scope.VILLAGE, year=year, start=date(year, 1, 1),
+            half=date(year, 6, 30), end=date(year, 12, 31), policy_version_id=pol.version_id, policy_ref=pol.ref)
+    people = list(Person.objects.filter(pk__in=gen.person_ids, category="village_elected")
+                  .values_list("pk", "org_path"))
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for pid, path in people:
+            cycle = cycles[path[:9]]
+            town_items = items[path[:9]]
+            for _ in range(scale.points_per_cadre):
+                item = town_items[rng.randrange(len(town_items))]
+                pts = item.default_points if item.kind == "add" else -item.default_points
+                yield {"cycle_id": cycle.pk, "person_id": pid, "item_id": item.pk, "org_path": path, "points": pts,
+                       "date": gen.days[rng.randrange(len(gen.days))], "note": "基准数据", "status": "approved",
+                       "recorded_by_id": recorder.pk, "approved_by_id": recorder.pk,
+                       "policy_version_id": cycle.policy_version_id, "policy_ref": ""}
+
+    return copy_rows(PointEntry, rows())
