@@ -253,3 +253,23 @@ def test_pts_04_publish_ranking_as_frozen_public_notice(world, pts, give, client
     html = client.get(reverse("notices:detail", args=[version.pk])).content.decode()
     assert world.people.cadre_a.name in html
     assert world.people.cadre_a.id_number not in html and world.people.cadre_a.phone not in html
+
+
+def test_pts_04_sql_rank_matches_the_stated_tie_method(world, pts):
+    """PTS-04: SQL RANK() and the stated tie method (used by previews) agree on random totals with ties."""
+    import random
+
+    from ganbu.org.models import Person
+
+    rnd = random.Random(4)
+    people = Person.objects.bulk_create([
+        Person(name=f"随机{i:02d}", gender="M", id_number=f"330521{900000000000 + i}", org=world.village_c,
+               org_path=world.village_c.path, category="village_elected") for i in range(40)])
+    PointEntry.objects.bulk_create([
+        PointEntry(cycle=pts.cycle, person=p, item=pts.town, org_path=p.org_path, points=rnd.choice([0, 1, 2, 3, 5]),
+                   date=pts.today, note="x", recorded_by=world.users.office, status="approved",
+                   policy_version_id=pts.cycle.policy_version_id, policy_ref="x") for p in people])
+    rows = queries.ranking(world.t1.path, "village", pts.year)
+    expected = rules.competition_ranks([(r.person_id, r.total) for r in rows])
+    assert {r.person_id: r.rank for r in rows} == expected
+    assert len({r.rank for r in rows}) < len(rows)  # there were ties
