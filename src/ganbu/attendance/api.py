@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ganbu.attendance import queries, services
 from ganbu.attendance.views import NO_PERSON, _month, _msg
@@ -41,17 +41,17 @@ def signin(request: Any, payload: SignInIn) -> Any:
     person = Person.objects.filter(pk=request.user.person_id).select_related("org").first() \
         if request.user.person_id else None
     if person is None:
-        return 400, {"detail": NO_PERSON}
+        return Status(400, {"detail": NO_PERSON})
     if payload.coord_system not in {"wgs84", "gcj02"}:
-        return 400, {"detail": "坐标系只能是 wgs84 或 gcj02"}
+        return Status(400, {"detail": "坐标系只能是 wgs84 或 gcj02"})
     try:
         record, created = services.signin_record(actor=request.user, person=person, lat=payload.lat, lng=payload.lng,
                                                  coord_system=payload.coord_system, qr_token=payload.qr)
     except ValidationError as exc:
-        return 400, {"detail": _msg(exc)}
-    return (201 if created else 200), {
+        return Status(400, {"detail": _msg(exc)})
+    return Status(201 if created else 200, {
         "id": record.pk, "date": record.date.isoformat(), "at": timezone.localtime(record.at).isoformat(),
-        "proof": record.proof, "distance_m": record.distance_m, "created": created}
+        "proof": record.proof, "distance_m": record.distance_m, "created": created})
 
 
 class MonthlyRowOut(Schema):
@@ -75,7 +75,7 @@ def monthly(request: Any, org: int | None = None, month: str | None = None) -> A
         target = queries.scoped_org(request.user, org, "attendance.view")
         stats = queries.monthly_stats(org=target, month=_month(month))
     except ValidationError as exc:
-        return 400, {"detail": _msg(exc)}
+        return Status(400, {"detail": _msg(exc)})
     return [{"name": r.name, "org": r.org_name, "days": r.days, "present": r.present, "leave": r.leave,
              "trip": r.trip, "meeting": r.meeting, "absent": r.absent, "deduction": str(r.deduction),
              "half_absent": r.half_absent, "half_deduction": str(r.half_deduction)} for r in stats.rows]

@@ -1,0 +1,210 @@
+"""Attendance pages, exports and API: scope, outsider refusal, fixed query counts."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ganbu.attendance import rules, services
+from ganbu.attendance.models import DayStatus, Meeting, SignIn
+from ganbu.core.access import NOT_FOUND
+
+from .conftest import at
+
+MON = date(2024, 3, 4)
+
+
+def _statuses(world, people, days):
+    pv = services.resolve(world.t1.path, MON).version_id
+    DayStatus.objects.bulk_create([
+        DayStatus(person=p, date=d, status="absent" if (i + d.day) % 5 == 0 else "present", org_path=p.org_path,
+                  county="330521", policy_version_id=pv) for i, p in enumerate(people) for d in days])
+
+
+def test_att_01_signin_page_and_post(world, policies, clock, login):
+    """ATT-01: the phone page signs the cadre in; after the cut-off it refuses with the Chinese message."""
+    client = login("township_cadre")
+    page = client.get(reverse("attendance:signin"))
+    assert page.status_code == 200 and "签到" in page.content.decode()
+    resp = client.post(reverse("attendance:signin"), {"lat": "30.1", "lng": "120.1", "coord_system": "wgs84"})
+    assert resp.status_code == 302
+    sign = SignIn.objects.get(person=world.people.township_cadre)
+    assert sign.latitude == pytest.approx(30.1) and sign.distance_m is not None
+    assert "今日已签到" in client.get(reverse("attendance:signin")).content.decode()
+    clock.set(at(2024, 3, 4, 9, 0))
+    late = login("office").post(reverse("attendance:signin"), {})
+    assert late.status_code == 400
+    assert rules.SIGNIN_CLOSED.format(cutoff="08:30") in late.content.decode()
+    assert not SignIn.objects.filter(person=world.people.office).exists()
+
+
+def test_att_01_json_api_signin_is_idempotent(world, policies, clock, login):
+    """ATT-01/ATT-03: POST /api/attendance/signin creates once (201), repeats answer 200, late → 400."""
+    client = login("township_cadre")
+    url = "/api/attendance/signin"
+    first = client.post(url, {"lat": 30.1, "lng": 120.1, "coord_system": "gcj02"}, content_type="application/json")
+    assert first.status_code == 201 and first.json()["created"] is True
+    again = client.post(url, {}, content_type="application/json")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    clock.set(at(2024, 3, 4, 8, 45))
+    late = login("office").post(url, {}, content_type="application/json")
+    assert late.status_code == 400 and late.json()["detail"] == rules.SIGNIN_CLOSED.format(cutoff="08:30")
+    assert SignIn.objects.count() == 1
+
+
+def test_att_05_monthly_page_query_count_does_not_grow_with_cadres(world, policies, clock, login,
+                                                                   django_assert_num_queries, calendar):
+    """ATT-05: the township's monthly page runs a fixed number of queries whatever the number of cadres."""
+    from ganbu.core.idnumber import make_id_number
+    from ganbu.org.services import person_create, post_start
+
+    days = list(calendar.workdays(date(2024, 3, 1), date(2024, 3, 31)))
+    _statuses(world, [world.people.township_cadre, world.people.office], days)
+    client = login("office")
+    url = f"{reverse('attendance:monthly')}?org={world.t1.pk}&month=2024-03"
+    client.get(url)  # warm caches (calendar, policy)
+    with CaptureQueriesContext(connection) as few:
+        resp = client.get(url)
+    assert resp.status_code == 200
+    more = []
+    for i in range(25):
+        person = person_create(actor=None, org=world.village_c if i % 2 else world.t1, name=f"新干部{i:02d}",
+                               gender="M", birth_date=date(1985, 1, 1),
+                               id_number=make_id_number("330521", date(1985, 1, 1), 500 + i, True),
+                               category="civil_servant")
+        post_start(actor=None, person=person, org=person.org, title="township_cadre", start=date(2024, 1, 1),
+                   safety_duty="安全")
+        more.append(person)
+    _statuses(world, more, days)
+    with django_assert_num_queries(len(few.captured_queries)):
+        resp = client.get(url)
+    body = resp.content.decode()
+    assert "新干部24" in body and "新干部00" in body
+
+
+def test_att_05_excel_and_pdf_exports_contain_the_names(world, policies, clock, login, calendar):
+    """ATT-05/RPT-01: Excel export and the PDF register (signature and stamp boxes, CJK font embedded)."""
+    from pypdf import PdfReader
+
+    from ganbu.reports.excel import read_rows
+
+    _statuses(world, [world.people.township_cadre, world.people.office],
+              list(calendar.workdays(date(2024, 3, 1), date(2024, 3, 31))))
+    client = login("office")
+    q = f"?org={world.t1.pk}&month=2024-03"
+    xlsx = client.get(reverse("attendance:monthly_xlsx") + q)
+    assert xlsx.status_code == 200
+    rows = next(iter(read_rows(xlsx.content, "m.xlsx").values()))
+    names = {r[0] for r in rows}
+    assert {"钱干部", "赵办事"} <= names
+    pdf = client.get(reverse("attendance:monthly_pdf") + q)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "钱干部" in text and "赵办事" in text and "盖章" in text and "镇党委书记（签字）" in text
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            fonts.add(str(font.get("/BaseFont")))
+            for desc in font.get("/DescendantFonts") or []:
+                fd = desc.get_object().get("/FontDescriptor")
+                if fd is not None:
+                    fd = fd.get_object()
+                    assert any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert any("CJK" in f for f in fonts), fonts
+
+
+def test_att_05_publish_from_the_page(world, policies, clock, login):
+    """ATT-05: the office publishes the month to the public notice board."""
+    from ganbu.notices.models import NoticeVersion
+
+    client = login("office")
+    resp = client.post(reverse("attendance:monthly_publish"), {"org": world.t1.pk, "month": "2024-03"})
+    assert resp.status_code == 302
+    assert NoticeVersion.objects.filter(notice__key=f"attendance:{world.t1.path}:2024-03").count() == 1
+
+
+def _routes(world, meeting_pk, day_pk):
+    t1 = world.t1.pk
+    return [
+        ("get", reverse("attendance:monthly"), {"org": t1}),
+        ("get", reverse("attendance:monthly_xlsx"), {"org": t1}),
+        ("get", reverse("attendance:monthly_pdf"), {"org": t1}),
+        ("post", reverse("attendance:monthly_publish"), {"org": t1}),
+        ("get", reverse("attendance:sheet"), {"org": t1}),
+        ("post", reverse("attendance:stamp"), {"org": t1, "date": "2024-03-04"}),
+        ("get", reverse("attendance:proxy"), {"org": t1}),
+        ("get", reverse("attendance:qr"), {"org": t1}),
+        ("get", reverse("attendance:duty"), {"org": t1}),
+        ("get", reverse("attendance:meetings"), {"org": t1}),
+        ("get", reverse("attendance:stationed"), {"org": t1}),
+        ("get", "/api/attendance/monthly", {"org": t1}),
+        ("get", reverse("attendance:meeting", args=[meeting_pk]), {}),
+        ("post", reverse("attendance:correct", args=[day_pk]), {"status": "present", "reason": "x"}),
+        ("post", reverse("attendance:spot_check"), {"person": world.people.team_1.pk, "method": "phone_call",
+                                                    "result": "present"}),
+        ("post", reverse("attendance:evidence"), {"person": world.people.township_cadre.pk, "kind": "trip",
+                                                  "start": "2024-03-04"}),
+    ]
+
+
+def _missing(method, url, data, meeting_pk, day_pk):
+    data = dict(data)
+    for key in ("org", "person"):
+        if key in data:
+            data[key] = 999999
+    url = url.replace(f"/{meeting_pk}/", "/999999/").replace(f"/{day_pk}/", "/999999/")
+    return url, data
+
+
+def test_sec_02_outsider_refused_on_every_attendance_route(world, policies, clock, login):
+    """ATT-*/SEC-02: the outsider (village B) gets the same 404 as a nonexistent ID on every route."""
+    services.day_close(actor=world.users.office, org=world.t1, on=MON)
+    meeting = services.meeting_create(actor=world.users.office, org=world.t1, kind="study", title="学习", on=MON)
+    day = DayStatus.objects.filter(person=world.people.township_cadre).first()
+    client = login("outsider")
+    for method, url, data in _routes(world, meeting.pk, day.pk):
+        resp = getattr(client, method)(url, data)
+        murl, mdata = _missing(method, url, data, meeting.pk, day.pk)
+        missing = getattr(client, method)(murl, mdata)
+        assert resp.status_code == 404 == missing.status_code, (url, resp.status_code, missing.status_code)
+        if not url.startswith("/api/"):
+            assert NOT_FOUND in resp.content.decode() or resp.content == missing.content, url
+    assert DayStatus.objects.get(pk=day.pk).status == day.status and not Meeting.objects.filter(held=True).exists()
+
+
+def test_sec_02_office_sees_every_route(world, policies, clock, login):
+    """The township office reaches each of its pages (the outsider test is not vacuous)."""
+    services.day_close(actor=world.users.office, org=world.t1, on=MON)
+    meeting = services.meeting_create(actor=world.users.office, org=world.t1, kind="study", title="学习", on=MON)
+    day = DayStatus.objects.filter(person=world.people.township_cadre).first()
+    client = login("office")
+    for method, url, data in _routes(world, meeting.pk, day.pk):
+        if method == "get":
+            resp = client.get(url, data)
+            assert resp.status_code == 200, url
+    secretary = login("township_secretary")
+    assert secretary.get(reverse("attendance:stationed"), {"org": world.t1.pk}).status_code == 200
+
+
+def test_duty_01_and_mtg_pages_render_gaps_and_overdue(world, policies, clock, login):
+    """DUTY-01: the duty page shows the coming gap; MTG-02: a scheduled meeting not held is overdue."""
+    client = login("office")
+    body = client.get(reverse("attendance:duty")).content.decode()
+    assert "值班缺口" in body
+    resp = client.post(reverse("attendance:duty"), {"org": world.t1.pk, "person": world.people.office.pk,
+                                                    "start": "2024-03-04T10:00", "end": "2024-03-04T09:00"})
+    assert resp.status_code == 302
+    from ganbu.attendance.models import DutySlot
+
+    assert not DutySlot.objects.exists()
+    services.meetings_schedule(org=world.t1, today=date(2024, 2, 26))
+    clock.set(at(2024, 3, 20, 9))
+    body = client.get(reverse("attendance:meetings")).content.decode()
+    assert "逾期未召开" in body
