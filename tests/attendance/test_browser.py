@@ -1,0 +1,55 @@
+"""Two journeys in real Chromium: a cadre signs in on a phone; the office exports the month."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+
+from ganbu.attendance import services
+from ganbu.attendance.models import DayStatus, SignIn
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_att_01_cadre_signs_in_on_a_phone(world, policies, clock, browser_login, live_server):
+    """ATT-01/ATT-09: on a phone-sized screen the cadre taps 签到; the phone's location is recorded."""
+    page = browser_login("township_cadre", viewport={"width": 390, "height": 844},
+                         geolocation={"latitude": 30.1003, "longitude": 120.1004}, permissions=["geolocation"])
+    page.goto(f"{live_server.url}/attendance/signin/")
+    page.wait_for_function("document.getElementById('lat') && document.getElementById('lat').value !== ''")
+    button = page.get_by_role("button", name="签到")
+    box = button.bounding_box()
+    assert box and box["width"] > 300  # thumb-sized on a 390px screen
+    button.click()
+    page.wait_for_selector("#signin-done")
+    assert "签到成功" in page.content()
+    sign = SignIn.objects.get(person=world.people.township_cadre)
+    assert sign.latitude == pytest.approx(30.1003) and sign.distance_m < 100
+
+
+def test_att_05_office_exports_monthly_sheet_to_excel_and_pdf(world, policies, clock, browser_login, live_server,
+                                                              calendar):
+    """ATT-05/RPT-01: the office opens the month and downloads Excel and the PDF register with the names."""
+    from pypdf import PdfReader
+
+    from ganbu.reports.excel import read_rows
+
+    pv = services.resolve(world.t1.path, date(2024, 3, 4)).version_id
+    people = [world.people.township_cadre, world.people.office]
+    DayStatus.objects.bulk_create([
+        DayStatus(person=p, date=d, status="present", org_path=p.org_path, county="330521", policy_version_id=pv)
+        for p in people for d in calendar.workdays(date(2024, 3, 1), date(2024, 3, 31))])
+    page = browser_login("office")
+    page.goto(f"{live_server.url}/attendance/monthly/?org={world.t1.pk}&month=2024-03")
+    assert "钱干部" in page.inner_text("#monthly-table")
+    with page.expect_download() as dl:
+        page.click("#export-xlsx")
+    rows = next(iter(read_rows(open(dl.value.path(), "rb").read(), "m.xlsx").values()))
+    assert {"钱干部", "赵办事"} <= {r[0] for r in rows}
+    href = page.get_attribute("#export-pdf", "href")
+    resp = page.context.request.get(f"{live_server.url}{href}")
+    assert resp.ok and resp.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.body())).pages)
+    assert "钱干部" in text and "赵办事" in text
