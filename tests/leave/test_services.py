@@ -323,3 +323,53 @@ def test_two_approvers_at_once_give_one_decision(world, policies):
     step.refresh_from_db()
     assert step.status == StepStatus.APPROVED
     assert ApprovalStep.objects.filter(request=req, status=StepStatus.PENDING).count() == 1  # next step opened once
+
+
+def test_lv_03_half_days_are_stored_and_decide_the_tier(submit, lv):
+    """LV-03: Mon afternoon to Thu noon is 3 calendar days → the ≤3 tier (filed, not signed, by org dept)."""
+    req = submit("team_1", days=4, start_pm=True, end_am=True)
+    assert req.days == 3
+    assert [s.kind for s in req.steps.order_by("order")][-1] == "file"
+
+
+def test_lv_06_authority_is_told_of_the_cancellation(submit, approve_all, lv, django_capture_on_commit_callbacks):
+    req = submit("team_1", days=3)
+    approve_all(req)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.leave_cancel(actor=lv.users.team_1, request=req, returned_on=date(2024, 3, 7),
+                              today=date(2024, 3, 7))
+    assert Notification.objects.filter(user=lv.users.county_org, key=f"leave:{req.pk}:cancel").exists()
+    assert not Notification.objects.filter(user=lv.users.village_secretary_a, key=f"leave:{req.pk}:cancel").exists()
+
+
+def test_withdraw_pending_request(submit, lv):
+    req = submit("team_1", days=2)
+    with pytest.raises(services.LeaveError):
+        services.leave_withdraw(actor=lv.users.team_2, request=req)
+    services.leave_withdraw(actor=lv.users.team_1, request=req)
+    req.refresh_from_db()
+    assert req.status == LeaveStatus.WITHDRAWN
+    assert not req.steps.filter(status=StepStatus.PENDING).exists()
+    assert submit("team_1", days=2).pk != req.pk  # the dates are free again
+
+
+def test_inbox_query_count_does_not_grow_with_requests(submit, lv, login, django_assert_max_num_queries):
+    from ganbu.core.idnumber import make_id_number
+    from ganbu.org.services import person_create, post_start
+
+    submit("team_1", days=1)
+    client = login("first_secretary")
+    with django_assert_max_num_queries(14) as few:
+        client.get("/leave/inbox/")
+    for i in range(5):
+        p = person_create(actor=None, org=lv.village_a, name=f"队员{i}", gender="M", birth_date=date(1990, 1, 1),
+                          id_number=make_id_number("330521", date(1990, 1, 1), 700 + i, True),
+                          category="civil_servant")
+        post_start(actor=None, person=p, org=lv.village_a, title="team_member", start=date(2024, 1, 1),
+                   safety_duty="安全", dispatch_unit=lv.unit)
+        services.leave_submit(actor=lv.users.township_secretary, person=p, kind="personal",
+                              start=date(2024, 6, 3 + i), end=date(2024, 6, 3 + i), reason="事",
+                              override_reason="测试")
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        resp = client.get("/leave/inbox/")
+    assert resp.content.decode().count("/leave/") >= 6 and len(many.captured_queries) == len(few.captured_queries)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ganbu.core.findings import Finding
 from ganbu.core.workdays import WorkCalendar
-from ganbu.leave.policy import ChainStep, LeaveParams
+from ganbu.leave.policy import ChainStep, LeaveParams, Tier
 
 TOWNSHIP_CADRE = "township_cadre"
 TEAM_MEMBER = "team_member"
@@ -61,7 +61,7 @@ def leave_days(start: date, end: date, *, start_pm: bool = False, end_am: bool =
     return days
 
 
-def tier_for(policy: LeaveParams, days: Decimal):  # -> Tier
+def tier_for(policy: LeaveParams, days: Decimal) -> Tier:
     """The first tier whose upper bound (inclusive: 以内 includes the number) covers ``days``."""
     for tier in policy.stationed_tiers:
         if tier.max_days is None or days <= tier.max_days:

@@ -116,13 +116,11 @@ def step_actors(step: ApprovalStep, *, on: date | None = None) -> list[tuple[Use
 
 
 def _acting_for(user: Any, step: ApprovalStep) -> tuple[bool, User | None]:
-    for u, for_user in step_actors(step):
-        if u.pk == user.pk and for_user is None:
-            return True, None
-    for u, for_user in step_actors(step):
-        if u.pk == user.pk:
-            return True, for_user
-    return False, None
+    """Whether ``user`` may act on ``step``, and for whom (None: in his own right, which wins)."""
+    mine = [for_user for u, for_user in step_actors(step) if u.pk == user.pk]
+    if not mine:
+        return False, None
+    return True, None if None in mine else mine[0]
 
 
 def _team(person: Person, on: date) -> dict[int, str]:
