@@ -285,8 +285,9 @@ def test_lv_08_pdf_has_two_archive_copies(submit, approve_all, lv):
     assert len(texts) == 2
     assert "乡镇党委" in texts[0] and "县委组织部" in texts[1]
     assert all("郑队员" in t for t in texts)
-    fonts = {str(f) for page in reader.pages for f in (page["/Resources"]["/Font"] or {}).values()}
-    assert fonts
+    fonts = {str(f.get_object()["/BaseFont"]) for page in reader.pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert any("CJK" in name for name in fonts), fonts  # glyphs embedded, not only extractable text
 
 
 @pytest.mark.postgres
