@@ -107,15 +107,21 @@ def test_pts_02_village_tailored_item_only_for_that_village(world, pts):
     assert rules.CATEGORY_NOT_IN_POLICY in str(exc.value)
 
 
-def test_pts_03_half_cycle_summary_circular_pdf_and_low_scorer_list(world, pts, give, login):
-    """PTS-03: the half-cycle summary lists low scorers for a talk and prints as a circular PDF."""
+def test_pts_03_half_cycle_summary_circular_pdf_and_low_scorer_list(world, pts, give, login,
+                                                                   django_capture_on_commit_callbacks):
+    """PTS-03: the half-cycle summary lists low scorers for a talk, tells the leaders, prints as a circular."""
     give(world.people.cadre_a, pts.upper, 10)
-    summary = services.cycle_summarise(actor=world.users.office, cycle=pts.cycle, kind="half")
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = services.cycle_summarise(actor=world.users.office, cycle=pts.cycle, kind="half")
     low = [r["name"] for r in summary.low_scorers]
     assert low and low[0] == world.people.village_secretary_a.name  # 0 points, last
     assert summary.policy_version_id == pts.cycle.policy_version_id or summary.policy_ref
     resp = login("office").get(reverse("points:circular", args=[summary.pk]))
     assert resp.status_code == 200 and resp.content.startswith(b"%PDF")
+    from ganbu.core.models import Notification
+
+    note = Notification.objects.get(user=world.users.township_secretary, kind="points_reminder")
+    assert world.people.village_secretary_a.name in note.body
 
 
 def test_pts_04_ranking_page_individuals_with_village_summary_and_tie_method(world, pts, give, login):
@@ -126,6 +132,7 @@ def test_pts_04_ranking_page_individuals_with_village_summary_and_tie_method(wor
     html = resp.content.decode()
     assert resp.status_code == 200
     assert rules.TIE_METHOD in html and 'id="villages"' in html and "东村" in html
+    assert "扣分达 40" in html and "任一条件" in html  # PTS-06 reading shown where applied
     rows = queries.ranking(world.t1.path, "village", pts.year)
     assert [r.rank for r in rows] == [1, 1]  # tie shares the place
     villages = {v["name"]: v for v in queries.village_summary(world.t1.path, pts.year)}

@@ -12,7 +12,7 @@ from ganbu.points.models import PointEntry
 
 pytestmark = pytest.mark.django_db
 
-TOWNSHIP_QUERIES = 8
+TOWNSHIP_QUERIES = 9
 COUNTY_QUERIES = 8
 
 

@@ -16,6 +16,7 @@ from ganbu.cases.services import case_open_from_finding
 from ganbu.core.access import has_perm
 from ganbu.core.attachments import attachment_store
 from ganbu.core.audit import audit_record, snapshot
+from ganbu.core.notify import notify, users_with_role
 from ganbu.core.policy import policy_resolve
 from ganbu.notices.models import NoticeKind
 from ganbu.notices.services import notice_publish_with_policy
@@ -244,6 +245,14 @@ def cycle_summarise(*, actor: Any, cycle: Cycle, kind: str) -> CycleSummary:
     )
     audit_record(actor=actor, action=f"points.summary_{kind}", object_type="point_summary", object_id=summary.pk,
                  org_path=cycle.org_path, after={"rows": len(rows), "version": version})
+    if low:
+        names = "、".join(r.name for r in low)
+        leaders = users_with_role("township_secretary", cycle.org_path) + users_with_role("township_office",
+                                                                                         cycle.org_path)
+        transaction.on_commit(lambda: notify(
+            users=leaders, title=f"积分{summary.get_kind_display()}：{len(low)}人需约谈提醒",
+            body=f"积分较低、靠后：{names}", url=f"/points/circular/{summary.pk}.pdf", kind="points_reminder",
+            key=f"points_reminder:{summary.pk}"))
     if kind == CycleSummary.Kind.FINAL and cycle.scope == Scope.VILLAGE:
         thresholds_evaluate(actor=actor, cycle=cycle, rows=rows, resolved=resolved)
     if kind == CycleSummary.Kind.FINAL and cycle.status != Cycle.Status.CLOSED:

@@ -80,11 +80,39 @@ def ranking(request: HttpRequest) -> HttpResponse:
     visible = [r for r in rows if r.org_path.startswith(org.path)]
     villages = queries.village_summary(township_path, year) if scope == Scope.VILLAGE else []
     cycle = queries.cycles_for(township_path, year, scope).get(township_path)
+    marks = _marks(rows, township_path, scope, cycle)
     return render(request, "points/ranking.html", {
-        "org": org, "rows": visible, "ranked": len(rows), "villages": villages, "cycle": cycle, "year": year,
-        "scope": scope, "scopes": Scope.choices, "tie_method": rules.TIE_METHOD,
+        "org": org, "rows": [(r, marks["tags"].get(r.person_id, [])) for r in visible], "ranked": len(rows),
+        "villages": villages, "cycle": cycle, "year": year, "scope": scope, "scopes": Scope.choices,
+        "tie_method": rules.TIE_METHOD, "rule_text": marks["text"],
         "can_ledger": has_perm(request.user, "points.view", township_path),
     })
+
+
+def _marks(rows: list[rules.RankRow], township_path: str, scope: str, cycle: Cycle | None) -> dict[str, Any]:
+    """Tags for the reward group (PTS-05) and the PTS-06 line, with the reading applied stated in words."""
+    from ganbu.core.policy import PolicyMissing, policy_resolve
+
+    on = min(cycle.end, max(cycle.start, timezone.localdate())) if cycle else timezone.localdate()
+    try:
+        params = policy_resolve(services.policy_module(scope), township_path, on).params
+    except PolicyMissing:
+        return {"tags": {}, "text": ""}
+    tags: dict[int, list[str]] = {}
+    for w in rules.rewards(rows, params.reward_proportion, params.reward_per_person):
+        tags.setdefault(w.person_id, []).append(f"奖励 {w.amount} 元")
+    text = ""
+    if scope == Scope.VILLAGE:
+        bottom = rules.bottom_group(rows, params.bottom_group_size)
+        for r in rows:
+            if rules.threshold_reasons(params, r, bottom):
+                tags.setdefault(r.person_id, []).append("达到警示线")
+        joint = "同时满足" if params.threshold_mode == "and" else "任一条件（原文“扣除积分达40分及排名靠后”按任一理解）"
+        text = (f"警示线：扣分达 {params.deduction_threshold} 分、排名后 {params.bottom_group_size} 名，"
+                f"{joint}；年终首次谈话提醒，同一任期第二次建议免职、依法罢免。")
+    if params.reward_proportion:
+        text += f"奖励：年终排名前 {params.reward_proportion:%} 每人 {params.reward_per_person} 元。"
+    return {"tags": tags, "text": text}
 
 
 def _county(request: HttpRequest, county: Org, year: int, scope: str) -> HttpResponse:
