@@ -141,6 +141,7 @@ def test_att_04_day_close_counts_leave_and_evidenced_trips_as_present(world, pol
 
 def test_att_04_non_working_day_writes_nothing(world, policies, clock):
     """ATT-04/CAL-01: non-working days never count: closing a Saturday or a holiday writes no rows."""
+    clock.set(at(2024, 10, 2, 9))
     close(world, date(2024, 3, 9))
     close(world, date(2024, 10, 1))
     assert not DayStatus.objects.exists()
@@ -179,6 +180,7 @@ def test_att_06_day_close_opens_one_case_after_fifteen_absent_working_days(world
     """ATT-06/DSC-01: the 15th consecutive working day of absence opens a case proposing dismissal
     for a civil servant, with the policy version; closing again opens no second case."""
     p = world.people
+    clock.set(at(2024, 6, 1, 9))
     start = date(2024, 2, 19)
     days = list(calendar.workdays(start, date(2024, 3, 31)))
     before = days[:14]
@@ -418,3 +420,22 @@ def test_att_07_stationed_table_unique_per_month(world, policies, clock):
     services.stationed_table_sign(actor=world.users.township_secretary, org=world.t1, month=MON)
     services.stationed_table_sign(actor=world.users.township_secretary, org=world.t1, month=MON)
     assert StationedTable.objects.count() == 1
+
+
+def test_att_07_unfiled_table_flagged_after_the_deadline(world, policies, clock):
+    """ATT-07: once the 5th working day of the next month has passed with no filing, the township and
+    the county organisation department are told (once); before it, nobody is."""
+    close(world)
+    assert services.stationed_late_notify(org=world.t1, on=date(2024, 4, 8)) == 0  # deadline day itself
+    sent = services.stationed_late_notify(org=world.t1, on=date(2024, 4, 9))
+    assert sent >= 2
+    assert Notification.objects.filter(user=world.users.county_org, kind="attendance").count() == 1
+    assert services.stationed_late_notify(org=world.t1, on=date(2024, 4, 10)) == 0
+
+
+def test_att_04_closing_a_future_day_is_refused(world, policies, clock):
+    """ATT-04: a day is closed only once it has come; nothing is written for a future date."""
+    with pytest.raises(ValidationError) as exc:
+        close(world, date(2024, 3, 5))
+    assert exc.value.text == services.CLOSE_FUTURE
+    assert not DayStatus.objects.exists()

@@ -208,3 +208,33 @@ def test_duty_01_and_mtg_pages_render_gaps_and_overdue(world, policies, clock, l
     clock.set(at(2024, 3, 20, 9))
     body = client.get(reverse("attendance:meetings")).content.decode()
     assert "逾期未召开" in body
+
+
+def test_att_03_correction_page_refuses_without_reason(world, policies, clock, login):
+    """ATT-03: the page refuses a correction without a reason, shows the Chinese error, changes nothing."""
+    services.day_close(actor=world.users.office, org=world.t1, on=MON)
+    day = DayStatus.objects.get(person=world.people.township_cadre, date=MON)
+    client = login("office")
+    resp = client.post(reverse("attendance:correct", args=[day.pk]), {"status": "leave", "reason": ""}, follow=True)
+    assert services.REASON_REQUIRED in resp.content.decode()
+    assert DayStatus.objects.get(pk=day.pk).status == "absent"
+    client.post(reverse("attendance:correct", args=[day.pk]), {"status": "leave", "reason": "补交假条"})
+    assert DayStatus.objects.get(pk=day.pk).status == "leave"
+
+
+def test_att_04_evidence_upload_from_the_phone_page_rejects_wrong_type(world, policies, clock, login):
+    """ATT-04 bad input: uploading a non-document as a meeting notice shows the Chinese error; nothing stored."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ganbu.attendance.models import Evidence
+    from ganbu.core.attachments import WRONG_TYPE
+
+    client = login("township_cadre")
+    bad = SimpleUploadedFile("notice.pdf", b"GIF89a nope", content_type="application/pdf")
+    resp = client.post(reverse("attendance:evidence"), {"kind": "meeting", "start": "2024-03-04", "end": "2024-03-04",
+                                                       "file": bad}, follow=True)
+    assert WRONG_TYPE in resp.content.decode() and not Evidence.objects.exists()
+    good = SimpleUploadedFile("notice.pdf", b"%PDF-1.4 ok", content_type="application/pdf")
+    client.post(reverse("attendance:evidence"), {"kind": "meeting", "start": "2024-03-04", "end": "2024-03-04",
+                                                "file": good})
+    assert Evidence.objects.filter(person=world.people.township_cadre, kind="meeting").count() == 1

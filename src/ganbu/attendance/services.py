@@ -57,6 +57,7 @@ REPORT_NOT_REGULAR = "只有隔周例会需要提交工作周报"
 MEETING_TITLE = "请填写会议名称"
 MEETING_KIND = "会议类别无效"
 MEETING_PERSON = "参会人员不属于本镇"
+CLOSE_FUTURE = "不能对尚未到来的日期日结"
 
 
 class AttendanceError(ValidationError):
@@ -207,6 +208,8 @@ def day_close(*, actor: Any, org: Org, on: date) -> DaySheet:
     """
     if actor is not None and not has_perm(actor, "attendance.stamp", org.path):
         raise AttendanceError(NOT_ALLOWED)
+    if on > today():
+        raise AttendanceError(CLOSE_FUTURE, "date")
     cal = work_calendar(org.path)
     policy = resolve(org.path, on)
     params = policy.params
@@ -469,6 +472,26 @@ def stationed_table_file(*, actor: Any, table: StationedTable) -> StationedTable
         audit_record(actor=actor, action="attendance.table_file", object_type="stationed_table", object_id=table.pk,
                      org_path=table.org_path, after={"filed_at": table.filed_at, "late": table.late})
     return table
+
+
+def stationed_late_notify(*, org: Org, on: date) -> int:
+    """Flag last month's table when its filing deadline has passed unfiled (ATT-07): the township's
+    secretary and office and the county organisation department are told once."""
+    first = (on.replace(day=1) - timedelta(days=1)).replace(day=1)
+    policy = resolve(org.path, first)
+    table = StationedTable.objects.filter(org=org, month=first).first()
+    deadline = table.deadline if table else rules.filing_deadline(work_calendar(org.path), policy.params, first)
+    filed_on = timezone.localtime(table.filed_at).date() if table and table.filed_at else None
+    if filed_on or not rules.filing_late(policy.params, deadline, None, on):
+        return 0
+    if not DayStatus.objects.filter(org_path__startswith=org.path, stationed=True,
+                                    date__range=month_bounds(first)).exists():
+        return 0
+    users = (users_with_role("township_secretary", org.path) + users_with_role("township_office", org.path)
+             + users_with_role("county_org", org.path[:6]))
+    return notify(users=users, title=f"{org.name}{first:%Y年%m月}驻村干部考勤表逾期未报备（期限 {deadline:%m月%d日}）",
+                  kind="attendance", url=f"/attendance/stationed/?org={org.pk}&month={first:%Y-%m}",
+                  key=f"stationed-late:{org.path}:{first:%Y-%m}")
 
 
 def _is_stationed(person: Person, on: date) -> bool:

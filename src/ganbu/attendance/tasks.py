@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -21,12 +20,13 @@ def _townships() -> list[Org]:
 
 def run_morning() -> dict[str, int]:
     """Schedule upcoming meetings (MTG-01/02) and flag duty gaps before they happen (DUTY-01)."""
-    today, now = timezone.localdate(), timezone.now()
-    out = {"meetings": 0, "gap_notices": 0}
+    today, now = services.today(), services._now()
+    out = {"meetings": 0, "gap_notices": 0, "late_tables": 0}
     for org in _townships():
         try:
             out["meetings"] += len(services.meetings_schedule(org=org, today=today))
             out["gap_notices"] += services.duty_gaps_notify(org=org, now=now)
+            out["late_tables"] += services.stationed_late_notify(org=org, on=today)
         except PolicyMissing:
             log.info("no attendance policy for %s", org.path)
     return out
@@ -34,7 +34,7 @@ def run_morning() -> dict[str, int]:
 
 def run_evening() -> int:
     """Close today's attendance for every township (ATT-04) and evaluate ATT-06."""
-    today = timezone.localdate()
+    today = services.today()
     closed = 0
     for org in _townships():
         try:
