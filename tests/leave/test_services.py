@@ -374,3 +374,19 @@ def test_inbox_query_count_does_not_grow_with_requests(submit, lv, login, django
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
         resp = client.get("/leave/inbox/")
     assert resp.content.decode().count("/leave/") >= 6 and len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_lv_01_duty_leader_on_the_roster_is_told(submit, approve_all, lv, django_capture_on_commit_callbacks):
+    """LV-01: the leader on duty now (DUTY-01 roster) is notified of a township cadre's leave."""
+    from django.utils import timezone
+
+    from ganbu.attendance.models import DutySlot
+
+    now = timezone.now()
+    DutySlot.objects.create(org=lv.t1, org_path=lv.t1.path, person=lv.people.township_head,
+                            start=now - timedelta(hours=1), end=now + timedelta(hours=8), created_by=lv.users.office)
+    req = submit("township_cadre", days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(req)
+    duty = Notification.objects.get(key=f"leave:{req.pk}:step:3")
+    assert duty.user == lv.users.township_head and duty.body == "镇长再通报值班领导"

@@ -80,11 +80,9 @@ def leave_inbox(*, user: Any, on: date | None = None) -> list[tuple[Any, Any]]:
     q = Q(pk__in=[])
     by_key: dict[tuple[str, str], Any] = {}
     for uid, role, path in grants:
-        roles = [role] + (["duty_leader"] if role == "township_office" else [])
-        for r in roles:
-            q |= Q(role=r, org_path=path)
-            if by_key.get((r, path), "x") is not None:
-                by_key[(r, path)] = principals[uid]
+        q |= Q(role=role, org_path=path)
+        if by_key.get((role, path), "x") is not None:  # acting in his own right wins over standing in
+            by_key[(role, path)] = principals[uid]
     steps = (ApprovalStep.objects.filter(q, status=StepStatus.PENDING)
              .exclude(request__person_id=getattr(user, "person_id", None) or 0)
              .select_related("request__person", "org").order_by("request__start", "order"))

@@ -94,9 +94,24 @@ def level_path(org_path: str, level: str) -> str:
 
 
 def _holders(role: str, path: str) -> list[User]:
-    if role == "duty_leader":  # no roster role: 党政办 keeps the 24-hour duty (S0) and relays it
-        return users_with_role("township_office", path)
+    if role == "duty_leader":
+        return _duty_users(path)
     return users_with_role(role, path)
+
+
+def _duty_users(path: str) -> list[User]:
+    """S0: the township head relays to the leader on duty: whoever the 24-hour roster (DUTY-01) has on
+    duty now, or else the 党政办 that keeps the roster."""
+    now = timezone.now()
+    try:
+        from ganbu.attendance.models import DutySlot
+
+        ids = list(DutySlot.objects.filter(org_path=path, start__lte=now, end__gt=now)
+                   .values_list("person_id", flat=True))
+    except (ImportError, LookupError):  # attendance not installed
+        ids = []
+    users = list(User.objects.filter(person_id__in=ids, is_active=True)) if ids else []
+    return users or users_with_role("township_office", path)
 
 
 def step_actors(step: ApprovalStep, *, on: date | None = None) -> list[tuple[User, User | None]]:
