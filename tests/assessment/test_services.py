@@ -249,3 +249,17 @@ def test_kpi_02_results_published_as_notice(world, kpi):
     version = services.results_publish(actor=world.users.office, template=kpi.tpl)
     assert [r["village"] for r in version.content["rows"] if r["kind"] == "村"] == ["东村", "南村"]
     assert version.policy_ref == kpi.tpl.policy_ref
+
+
+def test_kpi_08_import_after_finalize_reevaluates_removal(world, kpi):
+    """KPI-08: importing history after the current year was finalized still opens the removal case."""
+    fill(world, kpi, _totals(world, kpi, 900, 700, 950, 900))
+    services.results_finalize(actor=world.users.office, template=kpi.tpl)
+    assert Case.objects.get(rule_id="KPI-04").measure == "admonishment"
+    rows = [[y, code, "", score] for y in (YEAR - 2, YEAR - 1)
+            for code, score in ((world.village_a.code, 900), (world.village_c.code, 650))]
+    services.results_import(actor=world.users.office, township=world.t1, content=_xlsx(rows), filename="h.xlsx")
+    assert Case.objects.filter(rule_id="KPI-04", measure="removal", subject=kpi.sec_c).exists()
+    with pytest.raises(AssessmentError, match="已有系统计算结果"):
+        services.results_import(actor=world.users.office, township=world.t1, filename="h.xlsx",
+                                content=_xlsx([[YEAR, world.village_a.code, "东村", 900]]))

@@ -178,3 +178,45 @@ def test_kpi_01_scoped_viewers_see_home(world, kpi, login, name):
     body = login(name).get(reverse("assessment:home") + f"?township={world.t1.pk}").content.decode()
     assert kpi.tpl.title in body
     assert date.today().year  # noqa: DTZ011 — sanity: page rendered without a fixed clock
+
+
+def test_kpi_01_office_opens_every_page(world, kpi, login):
+    """Every GET route renders for the township office (the outsider test shows the refusals)."""
+    client = login("office")
+    for method, url in _routes(world, kpi):
+        if method != "get" or url.endswith("/pdf/"):
+            continue
+        resp = client.get(url)
+        assert resp.status_code == 200, (url, resp.status_code)
+    stages = client.get(reverse("assessment:stages", args=[kpi.tpl.pk])).content.decode()
+    assert "第 2 阶段" in stages and "考核工资 = 20000 元" in stages
+    three = client.get(reverse("assessment:three", args=[kpi.tpl.pk])).content.decode()
+    assert "0.2 × 基层组织自评" in three
+
+
+def test_kpi_04_results_page_query_count_does_not_grow_with_villages(world, kpi, login):
+    """The ranking is one SQL window query: 4 or 24 villages cost the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ganbu.org.models import OrgKind
+    from ganbu.org.services import org_create
+
+    def import_year(villages):
+        rows = [[YEAR - 1, v.code, v.name, 800 + i] for i, v in enumerate(villages)]
+        services.results_import(actor=world.users.office, township=world.t1, filename="h.xlsx",
+                                content=xlsx_bytes([("h", services.IMPORT_HEADERS, rows)], text_columns=["村（社区）代码"]))
+
+    client = login("office")
+    url = reverse("assessment:results", args=[world.t1.pk, YEAR - 1])
+    import_year(kpi.villages)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    more = [org_create(actor=None, kind=OrgKind.VILLAGE, name=f"新村{i}", code=f"3305211002{i + 30:02d}",
+                       parent=world.t1) for i in range(20)]
+    import_year(kpi.villages + more)
+    with CaptureQueriesContext(connection) as big:
+        body = client.get(url).content.decode()
+    assert "新村19" in body
+    assert len(big.captured_queries) == len(small.captured_queries)

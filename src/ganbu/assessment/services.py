@@ -446,6 +446,11 @@ def results_import(*, actor: Any, township: Org, content: bytes, filename: str) 
     audit_record(actor=actor, action="assessment.import", object_type="assessment_import", object_id=township.pk,
                  org_path=township.path, after={"file": filename, "rows": len(good),
                                                 "created": len(create), "updated": len(update)})
+    # Years already computed after the imported ones are re-evaluated: the order of import and
+    # finalisation must not change which KPI-04 cases open.
+    first = min(y for _, y, _ in good)
+    for year in sorted({y for _, y in computed if y > first}):
+        year_evaluate(actor=actor, township=township, year=year)
     return create + update
 
 
