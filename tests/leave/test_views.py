@@ -69,7 +69,7 @@ def test_lv_03_preview_shows_chain_before_submission(lv, login):
     assert resp.status_code == 200
     for label in ("驻村第一书记签字同意", "村党支部审批", "乡镇党委审批", "县乡村振兴局", "县委组织部负责同志"):
         assert label in html
-    assert "3天以上至5天" in html and "县委分管副书记" not in html
+    assert "超过3天、不超过5天" in html and "县委分管副书记" not in html
     assert not LeaveRequest.objects.exists()
 
 

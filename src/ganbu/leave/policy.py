@@ -54,8 +54,8 @@ _DEPUTY = ChainStep(role="county_deputy", level="county", label="县委分管副
 
 STATIONED_TIERS = [
     Tier(max_days=Decimal("3"), label="3天以内（含3天）", steps=[_VILLAGE, _TOWNSHIP, _ORG_FILE]),
-    Tier(max_days=Decimal("5"), label="3天以上至5天", steps=[_VILLAGE, _TOWNSHIP, _RURAL, _ORG_SIGN]),
-    Tier(max_days=None, label="5天以上", steps=[_VILLAGE, _TOWNSHIP, _RURAL, _ORG_SIGN, _DEPUTY]),
+    Tier(max_days=Decimal("5"), label="3天至5天（解释：超过3天、不超过5天）", steps=[_VILLAGE, _TOWNSHIP, _RURAL, _ORG_SIGN]),
+    Tier(max_days=None, label="5天以上（解释：超过5天）", steps=[_VILLAGE, _TOWNSHIP, _RURAL, _ORG_SIGN, _DEPUTY]),
 ]
 TEAM_FIRST = ChainStep(role="first_secretary", level="village", label="驻村第一书记签字同意")
 
