@@ -263,3 +263,16 @@ def test_kpi_08_import_after_finalize_reevaluates_removal(world, kpi):
     with pytest.raises(AssessmentError, match="已有系统计算结果"):
         services.results_import(actor=world.users.office, township=world.t1, filename="h.xlsx",
                                 content=_xlsx([[YEAR, world.village_a.code, "东村", 900]]))
+
+
+def test_kpi_03_team_members_without_duty_report_are_listed(world, kpi):
+    from ganbu.assessment.queries import duty_report_missing
+
+    before = {p.name for p in duty_report_missing(world.t1, YEAR, 1)}
+    assert {"孙支书", "周文书", "马支书"} <= before and "吴第一书记" not in before
+    services.duty_report_record(
+        actor=world.users.office, person=world.people.village_secretary_a, year=YEAR, half=1,
+        reported_on=date(YEAR, 7, 5), audiences=["committee"], summary="述职", votes={"competent": 5})
+    after = {p.name for p in duty_report_missing(world.t1, YEAR, 1)}
+    assert after == before - {"孙支书"}
+    assert "孙支书" in {p.name for p in duty_report_missing(world.t1, YEAR, 2)}

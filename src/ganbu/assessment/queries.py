@@ -167,3 +167,21 @@ def inspection_entries(township: Org, month: date) -> QuerySet[InspectionEntry]:
 
 def circular_for(township: Org, month: date) -> InspectionCircular | None:
     return InspectionCircular.objects.filter(township=township, month=month).select_related("notice_version").first()
+
+
+TEAM_TITLES = [PostTitle.VILLAGE_SECRETARY, PostTitle.VILLAGE_DIRECTOR, PostTitle.VILLAGE_CLERK,
+               PostTitle.WOMEN_DIRECTOR, PostTitle.VILLAGE_MEMBER]
+
+
+def team_members(township: Org, on: date) -> QuerySet[Person]:
+    """Two-committee team members (班子成员) of the township's villages in post on ``on``."""
+    return (Person.objects.filter(posts__org__parent=township, posts__title__in=TEAM_TITLES, posts__start__lte=on)
+            .filter(Q(posts__end__isnull=True) | Q(posts__end__gte=on))
+            .distinct().select_related("org").order_by("org_path", "name"))
+
+
+def duty_report_missing(township: Org, year: int, half: int) -> QuerySet[Person]:
+    """KPI-03: team members in post at the half's end with no 述职 recorded for it."""
+    end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+    done = DutyReport.objects.filter(year=year, half=half, org_path__startswith=township.path).values("person_id")
+    return team_members(township, end).exclude(pk__in=done)

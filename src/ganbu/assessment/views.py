@@ -239,6 +239,7 @@ def results(request: HttpRequest, township_id: int, year: int) -> HttpResponse:
         "echarts": _echarts(), "tie_method": rules.TIE_METHOD, "cases": cases,
         "last_method": rules.last_method(policy) if policy else "",
         "pay_formula": rules.pay_formula(policy) if policy else "", "years": queries.result_years(township),
+        "refs": sorted({r.policy_ref for r in rows}),
     })
 
 
@@ -298,14 +299,14 @@ def duty_reports(request: HttpRequest, township_id: int) -> HttpResponse:
             else:
                 messages.success(request, "述职测评已登记")
                 return redirect(f"{request.path}?year={year}")
-    from ganbu.org.models import Person
-
-    people = list(Person.objects.filter(org_path__startswith=township.path, org__kind__in=list(VILLAGE_KINDS),
-                                        posts__end__isnull=True).distinct().select_related("org")) if can_manage else []
+    people = list(queries.team_members(township, timezone.localdate())) if can_manage else []
+    missing = [(label, list(queries.duty_report_missing(township, year, half)))
+               for half, label in DutyReport.Half.choices]
     return render(request, "assessment/reports.html", {
         "township": township, "year": year, "reports": list(queries.duty_reports_for(township, year)),
         "errors": errors, "people": people, "audiences": services.AUDIENCES, "ratings": rules.RATINGS,
         "rating_labels": dict(rules.RATINGS), "can_manage": can_manage, "halves": DutyReport.Half.choices,
+        "missing": missing, "interval": services.policy_for(township, date(year, 12, 31)).params.report_interval_months,
     }, status=400 if errors else 200)
 
 
