@@ -41,6 +41,7 @@ def test_att_05_office_exports_monthly_sheet_to_excel_and_pdf(world, policies, c
     DayStatus.objects.bulk_create([
         DayStatus(person=p, date=d, status="present", org_path=p.org_path, county="330521", policy_version_id=pv)
         for p in people for d in calendar.workdays(date(2024, 3, 1), date(2024, 3, 31))])
+    services.tally_refresh(org_path=world.t1.path, month=date(2024, 3, 1))
     page = browser_login("office")
     page.goto(f"{live_server.url}/attendance/monthly/?org={world.t1.pk}&month=2024-03")
     assert "钱干部" in page.inner_text("#monthly-table")

@@ -224,6 +224,8 @@ def test_att_05_monthly_statistics_with_half_year_total(world, policies, clock, 
                                              org_path=p.township_cadre.org_path, county="330521",
                                              policy_version_id=pv) for d in march[3:]])
     _absent_days(p.team_1, march[:1], pv, stationed=True)
+    for month in (date(2024, 2, 1), date(2024, 3, 1)):
+        services.tally_refresh(org_path=world.t1.path, month=month)
     stats = monthly_stats(org=world.t1, month=date(2024, 3, 1))
     row = next(r for r in stats.rows if r.person_id == p.township_cadre.pk)
     assert (row.absent, row.present, row.days) == (3, len(march) - 3, len(march))
@@ -439,3 +441,18 @@ def test_att_04_closing_a_future_day_is_refused(world, policies, clock):
         close(world, date(2024, 3, 5))
     assert exc.value.text == services.CLOSE_FUTURE
     assert not DayStatus.objects.exists()
+
+
+def test_att_05_statistics_follow_day_close_and_corrections(world, policies, clock):
+    """ATT-05: the monthly figures come from what day close and corrections wrote, without a recount."""
+    p, u = world.people, world.users
+    services.signin_record(actor=u.office, person=p.office, at=at(2024, 3, 4, 8))
+    close(world)
+    row = {r.person_id: r for r in monthly_stats(org=world.t1, month=MON).rows}
+    assert row[p.office.pk].present == 1 and row[p.township_cadre.pk].absent == 1
+    assert row[p.township_cadre.pk].deduction == Decimal("20.00")
+    day = DayStatus.objects.get(person=p.township_cadre, date=MON)
+    services.daystatus_correct(actor=u.office, day=day, status="leave", reason="补交病假条")
+    row = {r.person_id: r for r in monthly_stats(org=world.t1, month=MON).rows}
+    assert row[p.township_cadre.pk].absent == 0 and row[p.township_cadre.pk].leave == 1
+    assert row[p.township_cadre.pk].deduction == Decimal("0.00")

@@ -24,6 +24,7 @@ def _statuses(world, people, days):
     DayStatus.objects.bulk_create([
         DayStatus(person=p, date=d, status="absent" if (i + d.day) % 5 == 0 else "present", org_path=p.org_path,
                   county="330521", policy_version_id=pv) for i, p in enumerate(people) for d in days])
+    services.tally_refresh(org_path=world.t1.path, month=days[0])
 
 
 def test_att_01_signin_page_and_post(world, policies, clock, login):

@@ -41,7 +41,8 @@ class SignIn(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "date"], name="signin_once_per_day")]
-        indexes = [models.Index(fields=["org_path", "date"])]
+        indexes = [models.Index(fields=["org_path", "date"], name="signin_path_prefix",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]
         verbose_name = "签到"
 
     def __str__(self) -> str:
@@ -96,12 +97,44 @@ class DayStatus(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "date"], name="daystatus_once")]
-        indexes = [models.Index(fields=["org_path", "date"]), models.Index(fields=["county", "date"]),
-                   models.Index(fields=["person", "date", "status"], name="daystatus_person_status")]
+        indexes = [models.Index(fields=["county", "date"]),
+                   models.Index(fields=["person", "date", "status"], name="daystatus_person_status"),
+                   # prefix scans (org_path LIKE '330521%') use this on PostgreSQL whatever the collation
+                   models.Index(fields=["org_path", "date"], name="daystatus_path_prefix",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]
         verbose_name = "日考勤"
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.date} {self.status}"
+
+
+class MonthTally(models.Model):
+    """Per person per month counts of ``DayStatus``, refreshed by day close and corrections.
+
+    Monthly statistics and the half-year running total read these (≤ 6 rows per person) instead
+    of scanning every day of the half-year: province-wide figures stay one small GROUP BY.
+    """
+
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份（1日）")
+    org_path = models.CharField(max_length=16)
+    county = models.CharField(max_length=6)
+    days = models.PositiveSmallIntegerField(default=0)
+    present = models.PositiveSmallIntegerField(default=0)
+    leave = models.PositiveSmallIntegerField(default=0)
+    trip = models.PositiveSmallIntegerField(default=0)
+    meeting = models.PositiveSmallIntegerField(default=0)
+    absent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "month"], name="month_tally_once")]
+        indexes = [models.Index(fields=["org_path", "month"], name="month_tally_path",
+                                opclasses=["varchar_pattern_ops", "date_ops"]),
+                   models.Index(fields=["county", "month"], name="month_tally_county")]
+        verbose_name = "月考勤汇总"
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.month:%Y-%m}"
 
 
 class Correction(models.Model):

@@ -11,11 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Q, Subquery, Sum
 from django.utils import timezone
 
 from ganbu.attendance import rules
-from ganbu.attendance.models import DayStatus, DutySlot, Meeting, SpotCheck, StationedTable
+from ganbu.attendance.models import DutySlot, Meeting, MonthTally, SpotCheck, StationedTable
 from ganbu.attendance.services import month_bounds, resolve, township_path
 from ganbu.core.access import NotFound, perm_paths
 from ganbu.org.models import STATIONED_TITLES, Org, OrgKind, Person, Post
@@ -54,28 +54,30 @@ class MonthlyStats:
     total: MonthlyRow | None = None
 
 
-def _counts(month_start: date) -> dict[str, Any]:
-    in_month = Q(date__gte=month_start)
-    agg: dict[str, Any] = {"days": Count("id", filter=in_month), "half_days": Count("id"),
-                           "half_absent": Count("id", filter=Q(status="absent"))}
+def _sums(month_start: date) -> dict[str, Any]:
+    """Aggregates named ``n_<field>`` (an annotation may not shadow the column it sums)."""
+    in_month = Q(month=month_start)
+    agg: dict[str, Any] = {"n_days": Sum("days", filter=in_month, default=0), "n_half_days": Sum("days", default=0),
+                           "n_half_absent": Sum("absent", default=0)}
     for s in STATUSES:
-        agg[s] = Count("id", filter=in_month & Q(status=s))
+        agg[f"n_{s}"] = Sum(s, filter=in_month, default=0)
     return agg
 
 
 def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
     """Per person and per org: days present/leave/trip/meeting/absent, deduction, half-year total.
 
-    Three queries whatever the size of the org: persons, orgs, org names.
+    Three queries whatever the size of the org (persons, orgs, org names), over the monthly
+    tallies: at most six rows per person for the half-year, never every day.
     """
-    first, last = month_bounds(month)
+    first, _last = month_bounds(month)
     half_start = date(first.year, 1 if first.month <= 6 else 7, 1)
     policy = resolve(org.path, first)
     params = policy.params
-    base = DayStatus.objects.filter(org_path__startswith=org.path, date__range=(half_start, last))
-    people = list(base.values("person_id", "person__name", "person__org_path").annotate(**_counts(first))
+    base = MonthTally.objects.filter(org_path__startswith=org.path, month__range=(half_start, first))
+    people = list(base.values("person_id", "person__name", "person__org_path").annotate(**_sums(first))
                   .order_by("person__org_path", "person__name", "person_id"))
-    orgs = list(base.values("org_path").annotate(**_counts(first)).order_by("org_path"))
+    orgs = list(base.values("org_path").annotate(**_sums(first)).order_by("org_path"))
     paths = {r["person__org_path"] for r in people} | {r["org_path"] for r in orgs}
     names = dict(Org.objects.filter(path__in=paths).values_list("path", "name"))
     stats = MonthlyStats(org=org, month=first, half_start=half_start, rate=Decimal(params.deduction_per_absence),
@@ -83,7 +85,7 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
 
     def row(r: dict[str, Any], pid: int | None, name: str, path: str) -> MonthlyRow:
         out = MonthlyRow(pid, name, path, names.get(path, path),
-                         **{k: r[k] for k in ("days", "half_days", "half_absent", *STATUSES)})
+                         **{k: r[f"n_{k}"] for k in ("days", "half_days", "half_absent", *STATUSES)})
         out.deduction = rules.deduction(params, out.absent)
         out.half_deduction = rules.deduction(params, out.half_absent)
         return out

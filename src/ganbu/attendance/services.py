@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ganbu.attendance import rules
@@ -22,6 +22,7 @@ from ganbu.attendance.models import (
     Meeting,
     MeetingAttendance,
     MeetingKind,
+    MonthTally,
     Proof,
     SignIn,
     SpotCheck,
@@ -251,10 +252,27 @@ def day_close(*, actor: Any, org: Org, on: date) -> DaySheet:
         sheet.save(update_fields=["closed_at", "rows", "policy_version", "policy_ref"])
         audit_record(actor=actor, action="attendance.day_close", object_type="daysheet", object_id=sheet.pk,
                      org_path=org.path, before=before, after=snapshot(sheet))
+        tally_refresh(org_path=org.path, month=on)
     absent = [r.person_id for r in rows if r.status == DayStatusKind.ABSENT]
     if absent:
         absence_evaluate(person_ids=absent, on=on, actor=actor)
     return sheet
+
+
+def tally_refresh(*, org_path: str, month: date, person_ids: list[int] | None = None) -> int:
+    """Recount ``MonthTally`` for a subtree's month (or some people) from ``DayStatus``: one GROUP BY
+    and one bulk upsert, called by every write that changes day rows."""
+    first, last = month_bounds(month)
+    qs = DayStatus.objects.filter(org_path__startswith=org_path, date__range=(first, last))
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=person_ids)
+    agg = {s: Count("id", filter=Q(status=s)) for s in DayStatusKind.values}
+    rows = [MonthTally(person_id=r["person_id"], month=first, org_path=r["path"], county=r["path"][:6],
+                       days=r["days"], **{s: r[s] for s in DayStatusKind.values})
+            for r in qs.values("person_id").annotate(path=Max("org_path"), days=Count("id"), **agg).order_by()]
+    MonthTally.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["person", "month"],
+                                   update_fields=["org_path", "county", "days", *DayStatusKind.values])
+    return len(rows)
 
 
 def _leave_person_ids(org_path: str, on: date) -> set[int]:
@@ -308,6 +326,7 @@ def daystatus_correct(*, actor: Any, day: DayStatus, status: str, reason: str, u
         day.save(update_fields=["status", "corrected", "note"])
         audit_record(actor=actor, action="attendance.correct", object_type="daystatus", object_id=day.pk,
                      org_path=day.org_path, before=before, after=snapshot(day), reason=reason.strip())
+        tally_refresh(org_path=day.org_path, month=day.date, person_ids=[day.person_id])
         if day.stationed:
             _void_tables(township_path(day.org_path), day.date.replace(day=1), actor,
                          f"{day.date} 考勤由 {before['status']} 更正为 {status}")
