@@ -72,7 +72,6 @@ class LeaveParams(PolicyParams):
     archive_copies: list[str] = param(["乡镇党委", "县委组织部"], "书面请假手续存档联", source="S4")
     absenteeism_measure: str = param("circular", "不假外出、擅自超假的处理措施（按旷工处理并通报）", source="S4")
     circulate_county_wide: bool = param(True, "旷工在全县范围内通报", source="S4")
-    half_day: Decimal = param(Decimal("0.5"), "最小请假单位（天）", source="")
     escalation: dict[str, ChainStep] = param(
         {"township_secretary": ChainStep(role="county_org", level="county", label="本人回避：报县委组织部审批"),
          "village_secretary": ChainStep(role="township_secretary", level="township", label="本人回避：报乡镇党委审批"),

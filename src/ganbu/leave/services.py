@@ -496,12 +496,10 @@ def _county_circular(county_path: str, month: str) -> None:
     county = Org.objects.filter(path=county_path).first()
     if county is None:
         return
-    cases = Case.objects.filter(rule_id="LV-07", org_path__startswith=county_path).order_by("id")
+    cases = Case.objects.filter(rule_id="LV-07", org_path__startswith=county_path, facts__month=month).order_by("id")
     entries = []
     refs = set()
     for case in cases:
-        if (case.facts or {}).get("month") != month:
-            continue
         entries.append({"person": case.facts.get("person", ""), "title": case.title,
                         "from": case.facts.get("from") or (case.facts.get("dates") or [""])[0],
                         "to": case.facts.get("to") or (case.facts.get("dates") or [""])[-1],
@@ -538,8 +536,13 @@ def leave_overstay_evaluate(*, today: date | None = None, request_ids: list[int]
     ).select_related("person", "cancellation")
     if request_ids is not None:
         qs = qs.filter(pk__in=request_ids)
+    from ganbu.cases.models import Case
+
+    done = set(Case.objects.filter(rule_id="LV-07", key__startswith="LV-07:leave:").values_list("key", flat=True))
     opened = 0
     for req in qs:
+        if f"LV-07:leave:{req.pk}" in done:  # evaluated before: the case exists (idempotent)
+            continue
         try:
             resolved = policy_resolve("leave", req.org_path, req.start)
         except PolicyMissing:
