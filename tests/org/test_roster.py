@@ -60,7 +60,8 @@ def test_rpt_02_template_has_chinese_sheets_and_text_id_columns(world, login):
     assert book.sheetnames == [VILLAGE_SHEET, PEOPLE_SHEET, POST_SHEET]
     ws = book[PEOPLE_SHEET]
     assert [c.value for c in ws[1]][:2] == ["公民身份号码", "姓名"]
-    assert ws.column_dimensions["A"].number_format == "@" or ws["A2"].number_format == "@"
+    assert ws.column_dimensions["A"].number_format == "@"  # ID numbers keep 18 digits
+    assert ws.column_dimensions["B"].number_format == "General"
 
 
 def test_rpt_02_export_scope_and_full_ids_for_office(world, login):
