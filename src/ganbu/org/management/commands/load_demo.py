@@ -129,9 +129,17 @@ class Command(BaseCommand):
         if not logins:
             return
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        self.stdout.write(f"  {'用户名':<14}{'角色':<22}范围")
+        self.stdout.write(f"  {_pad('用户名', 16)}{_pad('角色', 24)}范围")
         for username, role, scope in logins:
-            self.stdout.write(f"  {username:<16}{role:<24}{scope}")
+            self.stdout.write(f"  {_pad(username, 16)}{_pad(role, 24)}{scope}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal where each Chinese character takes two columns."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - used)
 
 
 DEMO_USERS = [
