@@ -86,3 +86,10 @@ def test_stn_02_township_inherits_county_and_overrides_s0(policies, world):
     assert resolved.params.term_min_years == 2
     assert resolved.params.demo_households_max == 4
     assert len(resolved.versions) == 2
+
+
+def test_dry_01_s0_people_diary_and_deadlines():
+    """DRY-01: S0 asks township cadres to keep the people's-condition diary; report in 2 days, opinion in 3."""
+    s0 = module_presets()["stationing"]["S0"].params
+    assert s0["people_diary"] is True
+    assert (s0["diary_report_days"], s0["diary_opinion_days"]) == (2, 3)

@@ -15,16 +15,30 @@ from ganbu.stationing.rules import (
     E_MEAL_OPEN,
     E_NOT_FULL_MEMBER,
     Candidate,
+    PeopleMatter,
+    Stint,
     TeamMember,
+    Training,
     add_years,
+    dry_02_findings,
     full_years,
+    periods,
     rsv_01_posts_short,
     rsv_02_shortfalls,
+    stn_03_village_qualifies,
     stn_04_eligibility,
     stn_05_report_deadline,
     stn_05_term_end,
     stn_06_may_leave_from,
+    stn_07_talk_findings,
+    stn_07_unit_visit_findings,
+    stn_08_training_findings,
+    stn_09_report_findings,
+    stn_11_diary_flags,
+    stn_13_board_contact,
     stn_14_living_allowance,
+    stn_15_safety_findings,
+    stn_17_assignment_refusal,
 )
 
 ON = date(2025, 6, 1)
@@ -135,3 +149,101 @@ def test_rsv_01_one_reserve_per_post(s1):
     """RSV-01: every post needs one reserve (一职一备); posts without one are listed."""
     assert rsv_01_posts_short(s1, {"village_secretary": 1, "village_director": 0, "village_clerk": 0}) == {
         "village_director": 1, "village_clerk": 1}
+
+
+# --- STN-03/07/08/09/11/13/15/17, DRY-02 ------------------------------------------------------------
+
+
+STINT = Stint(person_id=7, org_path="330521100201", start=date(2024, 2, 15))
+
+
+def test_stn_03_villages_teams_are_sent_to(s4):
+    """STN-03: poverty-alleviated, key revitalisation, weak-economy and weak-party villages qualify."""
+    assert stn_03_village_qualifies(s4, ["poverty_alleviated", "coastal"]) == ("poverty_alleviated",)
+    assert stn_03_village_qualifies(s4, ["coastal"]) == ()
+
+
+def test_stn_17_other_duties_refused(s4):
+    """STN-17: seconding or borrowing a stationed cadre is refused with a message naming the negative list."""
+    assert stn_17_assignment_refusal(s4, "借调") == "驻村干部全脱产驻村：不得借调（已记入负面清单）"
+    assert stn_17_assignment_refusal(s4, "完成县乡交办的驻村帮扶任务") is None
+
+
+def test_stn_13_board_shows_work_phone_never_private(s4):
+    """STN-13: the board prints the work phone; a private number is never shown."""
+    assert stn_13_board_contact(s4, "0571-1234567", "13800000001") == "0571-1234567"
+    assert stn_13_board_contact(s4, "", "13800000001") == "（未设工作电话）"
+    assert stn_13_board_contact(s4, "13800000001", "13800000001") == "（未设工作电话）"
+
+
+@given(start=st.dates(date(2020, 1, 1), date(2030, 12, 31)), days=st.integers(0, 2000),
+       months=st.sampled_from([3, 6, 12]))
+def test_stn_07_periods_cover_the_stint(start, days, months):
+    """STN-07: the quarters/halves/years of a stint tile it, aligned to 1 January, without gaps."""
+    end = start + timedelta(days=days)
+    ps = periods(start, end, months)
+    assert ps[0][0] <= start <= ps[0][1] and ps[-1][0] <= end <= ps[-1][1]
+    assert all(p[0].month % months == 1 % months and p[0].day == 1 for p in ps)
+    for a, b in zip(ps, ps[1:], strict=False):
+        assert b[0] == a[1] + timedelta(days=1)
+
+
+def test_stn_07_quarterly_talk_missing_is_found(s4):
+    """STN-07: a quarter that ended without a talk gives one finding; quarters with a talk or not ended give none."""
+    talks = [date(2024, 3, 1), date(2024, 8, 1)]
+    found = stn_07_talk_findings(s4, STINT, talks, on=date(2024, 12, 1))
+    assert [f.key for f in found] == ["STN-07:开展谈心谈话:7:2024-04"]
+    assert found[0].title == "2024年第2季度未开展谈心谈话" and found[0].due == date(2024, 6, 30)
+    assert stn_07_talk_findings(s4, STINT, talks, on=date(2024, 12, 1)) == found  # idempotent keys
+
+
+def test_stn_07_unit_leader_visit_by_end_of_september(s4):
+    """STN-07: the unit's principal leader visits at least once a year by the end of September."""
+    found = stn_07_unit_visit_findings(s4, STINT, [date(2024, 10, 5)], on=date(2025, 10, 1))
+    assert [f.key for f in found] == ["STN-07:unit_visit:7:2024", "STN-07:unit_visit:7:2025"]
+    assert stn_07_unit_visit_findings(s4, STINT, [date(2024, 9, 30), date(2025, 5, 1)], on=date(2025, 10, 1)) == []
+
+
+def test_stn_09_half_yearly_report_to_unit(s4):
+    """STN-09: a half year without a report to the dispatch unit is found."""
+    found = stn_09_report_findings(s4, STINT, [date(2024, 5, 1)], on=date(2025, 1, 10))
+    assert [f.title for f in found] == ["2024年下半年未向派出单位汇报"]
+
+
+def test_stn_15_yearly_safety_education(s4):
+    """STN-15: each year needs one comprehensive safety education."""
+    found = stn_15_safety_findings(s4, STINT, [date(2025, 3, 1)], on=date(2026, 1, 2))
+    assert [f.title for f in found] == ["2024年未接受综合性安全教育"]
+
+
+def test_stn_08_training_three_days_in_term(s4):
+    """STN-08: yearly county coverage, and in the term at least one county-or-higher course of ≥3 days."""
+    short = [Training(date(2024, 5, 1), 2, "county"), Training(date(2025, 5, 1), 1, "city")]
+    found = stn_08_training_findings(s4, STINT, short, on=date(2026, 3, 1))
+    assert [f.key for f in found] == ["STN-08:term:7:2024-02-15"]
+    ok = [Training(date(2024, 5, 1), 3, "county"), Training(date(2025, 5, 1), 1, "township"),
+          Training(date(2025, 6, 1), 1, "province")]
+    assert stn_08_training_findings(s4, STINT, ok, on=date(2026, 3, 1)) == []
+    gap = [Training(date(2024, 5, 1), 3, "county")]
+    assert [f.title for f in stn_08_training_findings(s4, STINT, gap, on=date(2026, 3, 1))] == ["2025年未参加县级培训"]
+
+
+def test_stn_11_diary_consistent_with_attendance_and_leave():
+    """STN-11: a diary on a leave day and a present day without a diary are both flagged."""
+    flags = stn_11_diary_flags(diary_days=[date(2025, 3, 3), date(2025, 3, 5)], leave_days=[date(2025, 3, 5)],
+                               present_days=[date(2025, 3, 3), date(2025, 3, 4)])
+    assert flags == [(date(2025, 3, 4), "在岗日没有工作日记"), (date(2025, 3, 5), "请假当日记有工作日记，与请销假不一致")]
+
+
+def test_dry_02_report_in_two_days_opinion_in_three(s4):
+    """DRY-02: report by day 2 and opinion by day 3 are in time; later is flagged, with harm an accountability case."""
+    s0 = validate_params("stationing", module_presets()["stationing"]["S0"].params)
+    ok = PeopleMatter(1, 7, "330521100201", date(2025, 3, 3), True, date(2025, 3, 5), date(2025, 3, 8))
+    assert dry_02_findings(s0, ok, on=date(2025, 4, 1)) == []
+    late = PeopleMatter(2, 7, "330521100201", date(2025, 3, 3), True, date(2025, 3, 6), None, harm=True)
+    found = dry_02_findings(s0, late, on=date(2025, 3, 10))
+    assert [(f.key, f.measure) for f in found] == [("DRY-02:report:2", "追究责任"), ("DRY-02:opinion:2", "追究责任")]
+    pending = PeopleMatter(3, 7, "330521100201", date(2025, 3, 3), True)
+    assert dry_02_findings(s0, pending, on=date(2025, 3, 5)) == []
+    assert [f.measure for f in dry_02_findings(s0, pending, on=date(2025, 3, 6))] == ["提醒其上级督促"]
+    assert dry_02_findings(s0, PeopleMatter(4, 7, "x", date(2025, 3, 3), False), on=date(2026, 1, 1)) == []

@@ -1,4 +1,4 @@
-"""Stationed-cadre parameters (STN-01..17) and reserve-cadre parameters (RSV-01..02), with presets.
+"""Stationed-cadre parameters (STN-01..17, DRY-01/02) and reserve-cadre parameters (RSV-01..02), with presets.
 
 S4 (a county's measures for first secretaries and work teams) is a county document: its preset is
 the county version. S0 (a town's decision: township cadres stationed in villages, STN-01/02) and
@@ -40,6 +40,10 @@ class StationingParams(PolicyParams):
     demo_households_max: int = param(4, "联系科技示范户和贫困户（户数上限）", source="S0", ge=0)
     household_visit_months: int = param(3, "对联系村所有农户走访一次的周期（月）", source="S0", ge=1, le=12)
     household_heads_meeting_months: int = param(3, "召开一次户主会的周期（月）", source="S0", ge=1, le=12)
+    # DRY-01/02 (S0): people's-condition diary
+    people_diary: bool = param(True, "镇干部进村入户遇民情就记、有民事就办（民情日记）", source="S0")
+    diary_report_days: int = param(2, "重大或难以解决的民情向党委、政府报告期限（天，含）", source="S0", ge=0)
+    diary_opinion_days: int = param(3, "党委、政府拿出处理意见期限（天，含）", source="S0", ge=0)
     # STN-03 where teams go
     target_village_categories: list[str] = param(VILLAGE_CATEGORIES, "选派村类别", source="S4")
     # STN-04 eligibility
@@ -142,6 +146,9 @@ _S0_NOTES = {
     "demo_households_max": "S0：并联系2—4个科技示范户和贫困户",
     "household_visit_months": "S0：做到每季度对联系村的所有农户走访一次",
     "household_heads_meeting_months": "S0：（每季度）召开一次户主会",
+    "people_diary": "S0 第6条：使镇干部在进村入户过程中，做到遇民情就记，有民事就办",
+    "diary_report_days": "S0 第6条：了解的重大民情和自己难以解决的民情，必须在2天内向党委、政府报告",
+    "diary_opinion_days": "S0 第6条：党委、政府必须在3天内拿出处理意见",
 }
 
 PRESETS = {
@@ -253,6 +260,9 @@ PRESETS = {
                 "demo_households_max": 4,
                 "household_visit_months": 3,
                 "household_heads_meeting_months": 3,
+                "people_diary": True,
+                "diary_report_days": 2,
+                "diary_opinion_days": 3,
             },
             notes=_S0_NOTES,
             overridable=[],

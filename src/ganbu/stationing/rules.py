@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from ganbu.core.findings import Finding
 from ganbu.stationing.policy import ReservesParams, StationingParams
 
 E_STAFF = "编制状态为「{status}」：须为在编在岗干部职工（不含工勤人员、临聘人员、借用人员）"
@@ -144,3 +145,214 @@ def rsv_02_shortfalls(policy: ReservesParams, members: Iterable[TeamMember], on:
 def rsv_01_posts_short(policy: ReservesParams, reserves_by_post: dict[str, int]) -> dict[str, int]:
     """RSV-01: posts with fewer reserves than 一职一备 asks, and how many each lacks."""
     return {post: policy.reserves_per_post - n for post, n in reserves_by_post.items() if n < policy.reserves_per_post}
+
+
+# --- where teams go (STN-03) and what may be asked of them (STN-17) ----------------------------------
+
+E_ASSIGNMENT = "驻村干部全脱产驻村：不得{what}（已记入负面清单）"
+
+
+def stn_03_village_qualifies(policy: StationingParams, categories: Iterable[str]) -> tuple[str, ...]:
+    """STN-03: the categories that make a village one teams are sent to (empty: none)."""
+    return tuple(c for c in categories if c in policy.target_village_categories)
+
+
+def stn_17_assignment_refusal(policy: StationingParams, what: str) -> str | None:
+    """STN-17: a request to give a stationed cadre other duties, second or borrow him is refused (message)."""
+    if not policy.full_time_in_village:
+        return None
+    if what in policy.forbidden_duties:
+        return E_ASSIGNMENT.format(what=what)
+    return None
+
+
+def stn_13_board_contact(policy: StationingParams, work_phone: str, private_phone: str) -> str:
+    """STN-13: the contact printed on the village board: the work phone, never the private number."""
+    if policy.board_work_phone_only:
+        return work_phone if work_phone and work_phone != private_phone else "（未设工作电话）"
+    return work_phone or private_phone
+
+
+# --- periodic duties (STN-07/08/09/15) -------------------------------------------------------------
+
+
+def periods(start: date, end: date, months: int) -> list[tuple[date, date]]:
+    """Calendar periods of ``months`` (quarters, halves, years aligned to 1 January) touching [start, end]."""
+    out = []
+    year, month = start.year, ((start.month - 1) // months) * months + 1
+    while True:
+        p_start = date(year, month, 1)
+        if p_start > end:
+            return out
+        nm = month + months
+        p_end = date(year + (nm - 1) // 12, (nm - 1) % 12 + 1, 1) - timedelta(days=1)
+        out.append((p_start, p_end))
+        year, month = year + (nm - 1) // 12, (nm - 1) % 12 + 1
+
+
+def _label(p: tuple[date, date], months: int) -> str:
+    s = p[0]
+    if months == 3:
+        return f"{s.year}年第{(s.month - 1) // 3 + 1}季度"
+    if months == 6:
+        return f"{s.year}年{'上' if s.month <= 6 else '下'}半年"
+    if months == 12:
+        return f"{s.year}年"
+    return f"{p[0]:%Y-%m-%d}至{p[1]:%Y-%m-%d}"
+
+
+@dataclass(frozen=True)
+class Stint:
+    """One stationed cadre's time in a village (post start/end), for periodic duties."""
+
+    person_id: int
+    org_path: str
+    start: date
+    end: date | None = None
+
+
+def _missing(rule: str, what: str, stint: Stint, months: int, done: Iterable[date], on: date, measure: str,
+             acting_role: str) -> list[Finding]:
+    """One finding per period of the stint that ended before ``on`` with no event in it."""
+    events = sorted(done)
+    last = min(stint.end or on, on)
+    out = []
+    for p in periods(stint.start, last, months):
+        if p[1] >= on or p[1] > (stint.end or date.max):
+            continue
+        if any(p[0] <= d <= p[1] for d in events):
+            continue
+        label = _label(p, months)
+        out.append(Finding(rule_id=rule, key=f"{rule}:{what}:{stint.person_id}:{p[0]:%Y-%m}",
+                           title=f"{label}未{what}", measure=measure,
+                           facts={"period_start": p[0].isoformat(), "period_end": p[1].isoformat()},
+                           subject_person_id=stint.person_id, org_path=stint.org_path, due=p[1],
+                           acting_role=acting_role))
+    return out
+
+
+def stn_07_talk_findings(policy: StationingParams, stint: Stint, talks: Iterable[date], on: date) -> list[Finding]:
+    """STN-07: each quarter the township party secretary talks with every stationed cadre."""
+    return _missing("STN-07", "开展谈心谈话", stint, policy.secretary_talk_months, talks, on, "提醒乡镇党委书记补谈",
+                    "township_secretary")
+
+
+def stn_07_unit_visit_findings(policy: StationingParams, stint: Stint, visits: Iterable[date], on: date
+                               ) -> list[Finding]:
+    """STN-07: the dispatch unit's principal leader visits the village each year, report by end of the month set."""
+    out = []
+    visits = sorted(visits)
+    for year in range(stint.start.year, min(stint.end or on, on).year + 1):
+        m = policy.unit_leader_report_by_month
+        due = (date(year + m // 12, m % 12 + 1, 1) - timedelta(days=1))
+        if due >= on or due < stint.start or (stint.end and due > stint.end):
+            continue
+        n = sum(1 for d in visits if d.year == year and d <= due)
+        if n < policy.unit_leader_visits_per_year:
+            out.append(Finding(rule_id="STN-07", key=f"STN-07:unit_visit:{stint.person_id}:{year}",
+                               title=f"{year}年派出单位主要负责同志未按时到村调研（应于{due:%m月%d日}前）",
+                               measure="通报派出单位", facts={"year": year, "visits": n},
+                               subject_person_id=stint.person_id, org_path=stint.org_path, due=due,
+                               acting_role="dispatch_leader"))
+    return out
+
+
+def stn_09_report_findings(policy: StationingParams, stint: Stint, reports: Iterable[date], on: date
+                           ) -> list[Finding]:
+    """STN-09: each cadre reports to the dispatch unit at least every half year."""
+    return _missing("STN-09", "向派出单位汇报", stint, policy.report_to_unit_months, reports, on, "提醒本人汇报",
+                    "dispatch_leader")
+
+
+def stn_15_safety_findings(policy: StationingParams, stint: Stint, educations: Iterable[date], on: date
+                           ) -> list[Finding]:
+    """STN-15: at least one comprehensive safety education a year for each stationed cadre."""
+    if policy.safety_education_per_year < 1:
+        return []
+    return _missing("STN-15", "接受综合性安全教育", stint, 12, educations, on, "安排安全教育", "township_secretary")
+
+
+@dataclass(frozen=True)
+class Training:
+    start: date
+    days: int
+    level: Literal["township", "county", "city", "province", "national"]
+
+
+def stn_08_training_findings(policy: StationingParams, stint: Stint, trainings: Iterable[Training], on: date
+                             ) -> list[Finding]:
+    """STN-08: county-level training covers everyone each year; in the term ≥1 county-or-higher course of ≥3 days."""
+    trainings = list(trainings)
+    county_plus = [t for t in trainings if t.level != "township"]
+    out = []
+    if policy.county_training_yearly_coverage:
+        out += _missing("STN-08", "参加县级培训", stint, 12, [t.start for t in county_plus], on, "安排县级轮训",
+                        "county_org")
+    term_end = stint.end or stn_05_term_end(policy, stint.start)
+    long_ones = [t for t in county_plus if t.days >= policy.county_training_min_days and stint.start <= t.start <= term_end]
+    if term_end < on and len(long_ones) < policy.county_training_min_times_per_term:
+        out.append(Finding(rule_id="STN-08", key=f"STN-08:term:{stint.person_id}:{stint.start:%Y-%m-%d}",
+                           title=f"任期内未参加{policy.county_training_min_days}天以上县级及以上培训",
+                           measure="通报并安排补训", facts={"trainings": len(long_ones)},
+                           subject_person_id=stint.person_id, org_path=stint.org_path, due=term_end,
+                           acting_role="county_org"))
+    return out
+
+
+# --- diaries (STN-11) and people's matters (DRY-02) -------------------------------------------------
+
+
+def stn_11_diary_flags(diary_days: Iterable[date], leave_days: Iterable[date], present_days: Iterable[date]
+                       ) -> list[tuple[date, str]]:
+    """STN-11: the work diary must agree with attendance and leave: flag a diary on leave, a present day without one."""
+    diary, leave, present = set(diary_days), set(leave_days), set(present_days)
+    flags = [(d, "请假当日记有工作日记，与请销假不一致") for d in diary & leave]
+    flags += [(d, "在岗日没有工作日记") for d in present - diary - leave]
+    return sorted(flags)
+
+
+@dataclass(frozen=True)
+class PeopleMatter:
+    """A people's matter from the diary (DRY-01): major or beyond the cadre → report, then an opinion."""
+
+    id: int
+    person_id: int
+    org_path: str
+    met_on: date
+    major: bool
+    reported_on: date | None = None
+    opinion_on: date | None = None
+    harm: bool = False  # 造成不良后果, recorded by an authorised person
+
+
+def _late(done: date | None, due: date, on: date) -> bool:
+    """Done after the due day, or not done and the due day has passed (day N itself is in time)."""
+    return done > due if done is not None else on > due
+
+
+def dry_02_findings(policy: StationingParams, m: PeopleMatter, on: date) -> list[Finding]:
+    """DRY-02: report within 2 days of meeting it, an opinion within 3 days of the report; late → flagged,
+    late with recorded harm → accountability case against whoever was late."""
+    if not m.major:
+        return []
+    out = []
+    report_due = m.met_on + timedelta(days=policy.diary_report_days)
+    reported = m.reported_on
+    if _late(reported, report_due, on):
+        out.append(Finding(rule_id="DRY-02", key=f"DRY-02:report:{m.id}", title="重大民情未在期限内报告",
+                           measure="追究责任" if m.harm else "提醒其上级督促",
+                           facts={"met_on": m.met_on.isoformat(), "due": report_due.isoformat(),
+                                  "reported_on": reported.isoformat() if reported else None, "harm": m.harm},
+                           subject_person_id=m.person_id, org_path=m.org_path, due=report_due,
+                           acting_role="township_secretary"))
+    if reported is not None:
+        opinion_due = reported + timedelta(days=policy.diary_opinion_days)
+        if _late(m.opinion_on, opinion_due, on):
+            out.append(Finding(rule_id="DRY-02", key=f"DRY-02:opinion:{m.id}", title="党委、政府未在期限内拿出处理意见",
+                               measure="追究责任" if m.harm else "提醒主要领导",
+                               facts={"reported_on": reported.isoformat(), "due": opinion_due.isoformat(),
+                                      "opinion_on": m.opinion_on.isoformat() if m.opinion_on else None,
+                                      "harm": m.harm},
+                               subject_person_id=None, org_path=m.org_path[:9], due=opinion_due,
+                               acting_role="county_org"))
+    return out
