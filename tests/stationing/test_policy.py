@@ -25,7 +25,7 @@ def test_stn_04_eligibility_numbers(s4):
 
 
 def test_stn_05_06_term_replacement_handover(s4):
-    """STN-05/06: term ≥2 years, replacement reports within 2 days, half-month (15-day) handover."""
+    """STN-05, STN-06: term ≥2 years, replacement reports within 2 days, half-month (15-day) handover."""
     assert s4.term_min_years == 2
     assert s4.replacement_report_days == 2
     assert s4.handover_days == 15
@@ -33,7 +33,7 @@ def test_stn_05_06_term_replacement_handover(s4):
 
 
 def test_stn_07_08_09_talks_training_reports(s4):
-    """STN-07/08/09: quarterly talks, half-yearly unit hearing, yearly visit by September, training ≥3 days."""
+    """STN-07, STN-08, STN-09: quarterly talks, half-yearly unit hearing, yearly visit by September, training ≥3 days."""
     assert s4.secretary_talk_months == 3
     assert s4.unit_hears_report_months == 6
     assert (s4.unit_leader_visits_per_year, s4.unit_leader_report_by_month) == (1, 9)
@@ -52,7 +52,7 @@ def test_stn_14_allowances_and_open_meal_standard(s4):
 
 
 def test_stn_10_11_12_negative_list_diary_plan(s4):
-    """STN-10/11/12: negative list flow, daily diary consistent with attendance, plan topics."""
+    """STN-10, STN-11, STN-12: negative list flow, daily diary consistent with attendance, plan topics."""
     assert s4.negative_list_flow[0].startswith("乡镇党委建立负面清单")
     assert s4.diary_daily and s4.diary_matches_attendance
     assert s4.plan_topics == ["教育", "医疗", "产业发展"]
@@ -60,7 +60,7 @@ def test_stn_10_11_12_negative_list_diary_plan(s4):
 
 
 def test_stn_01_02_s0_township_preset():
-    """STN-01/02: S0 stations township cadres; 2–4 demonstration households; quarterly visits and meeting."""
+    """STN-01, STN-02: S0 stations township cadres; 2–4 demonstration households; quarterly visits and meeting."""
     s0 = module_presets()["stationing"]["S0"].params
     assert s0["township_cadres_stationed"] is True
     assert (s0["demo_households_min"], s0["demo_households_max"]) == (2, 4)
@@ -71,7 +71,7 @@ def test_stn_01_02_s0_township_preset():
 
 
 def test_rsv_01_02_reserves_preset():
-    """RSV-01/02: one reserve per post; ≥2 under 45 (inclusive), ≥1 under 35, ≥1 woman among reserves."""
+    """RSV-01, RSV-02: one reserve per post; ≥2 under 45 (inclusive), ≥1 under 35, ≥1 woman among reserves."""
     r = validate_params("reserves", module_presets()["reserves"]["S1"].params)
     assert r.reserves_per_post == 1
     assert r.recommend_methods == ["个人自荐", "“两委”举荐", "民主推荐"]
@@ -93,3 +93,9 @@ def test_dry_01_s0_people_diary_and_deadlines():
     s0 = module_presets()["stationing"]["S0"].params
     assert s0["people_diary"] is True
     assert (s0["diary_report_days"], s0["diary_opinion_days"]) == (2, 3)
+
+
+def test_stn_16_award_categories_and_stn_15_insurance(s4):
+    """STN-16, STN-15: S4's award categories; yearly safety education and accident insurance (preset values)."""
+    assert s4.award_categories == ["优秀驻村工作队", "优秀第一书记", "优秀工作队员"]
+    assert s4.safety_education_per_year == 1 and s4.accident_insurance_yearly is True

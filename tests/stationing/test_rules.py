@@ -1,4 +1,4 @@
-"""Pure rules for stationed cadres and reserves (STN-04/05/06/14, RSV-01/02)."""
+"""Pure rules for stationed cadres and reserves (STN-04, STN-05, STN-06, STN-14, RSV-01, RSV-02)."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def test_full_years_matches_anniversaries(start, days):
 
 
 def test_stn_05_06_term_report_and_handover_dates(s4):
-    """STN-05/06: term at least 2 years; replacement reports within 2 days (day 2 included); leaves after 15 days."""
+    """STN-05, STN-06: term at least 2 years; replacement reports within 2 days (day 2 included); leaves after 15 days."""
     assert stn_05_term_end(s4, date(2024, 3, 1)) == date(2026, 2, 28)
     assert stn_05_report_deadline(s4, date(2025, 4, 10)) == date(2025, 4, 12)
     assert stn_06_may_leave_from(s4, date(2025, 4, 10)) == date(2025, 4, 25)
@@ -151,7 +151,7 @@ def test_rsv_01_one_reserve_per_post(s1):
         "village_director": 1, "village_clerk": 1}
 
 
-# --- STN-03/07/08/09/11/13/15/17, DRY-02 ------------------------------------------------------------
+# --- STN-03, STN-07, STN-08, STN-09, STN-11, STN-13, STN-15, STN-17, DRY-02 ------------------------------------------------------------
 
 
 STINT = Stint(person_id=7, org_path="330521100201", start=date(2024, 2, 15))

@@ -42,7 +42,7 @@ def test_sub_01_ratios_and_dual_post_open(s3):
 
 
 def test_sub_02_03_reward_part_and_pool(s3):
-    """SUB-02/03: 700 yuan reward part, proportional for others, pooled and paid by score."""
+    """SUB-02, SUB-03: 700 yuan reward part, proportional for others, pooled and paid by score."""
     assert s3.reward_part_secretary == Decimal("700")
     assert s3.reward_part_proportional and s3.pool_by_score
     assert s3.pool_scope == "county"

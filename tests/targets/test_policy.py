@@ -26,7 +26,7 @@ def test_tgt_01_framework_categories_and_drafting_steps(s3):
 
 
 def test_tgt_02_03_06_periods(s3):
-    """TGT-02/03/06: quarterly breakdown, monthly ledger, quarterly inspection, half-yearly scoring."""
+    """TGT-02, TGT-03, TGT-06: quarterly breakdown, monthly ledger, quarterly inspection, half-yearly scoring."""
     assert s3.breakdown_period == "quarter"
     assert s3.ledger_period == "month"
     assert s3.inspect_when_done_or_due is True

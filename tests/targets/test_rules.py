@@ -1,4 +1,4 @@
-"""Pure rules for tenure-target commitments (TGT-01/05/06/07/09/10)."""
+"""Pure rules for tenure-target commitments (TGT-01, TGT-05, TGT-06, TGT-07, TGT-09, TGT-10)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from hypothesis import strategies as st
 from ganbu.core.policy import validate_params
 from ganbu.core.presets import module_presets
 from ganbu.targets.rules import (
+    LedgerTask,
     Measure,
     tgt_01_measure_errors,
+    tgt_03_due_for_inspection,
+    tgt_03_ledger,
+    tgt_04_confirm_errors,
     tgt_05_notice_due,
     tgt_06_periods,
     tgt_07_findings,
@@ -83,3 +87,34 @@ def test_tgt_10_fund_between_30_and_50_percent(s3):
     assert tgt_10_fund(s3, Decimal("10000"), 50) == Decimal("5000.00")
     with pytest.raises(ValueError, match="30%–50%"):
         tgt_10_fund(s3, Decimal("10000"), 60)
+
+
+TASKS = [
+    LedgerTask(1, "经济发展", "修路", date(2025, 5, 20), "孙支书", done_on=date(2025, 5, 18)),
+    LedgerTask(2, "党的建设", "主题党日", date(2025, 5, 10), "周文书"),
+    LedgerTask(3, "经济发展", "合作社分红", date(2025, 6, 30), "孙支书", major=True),
+    LedgerTask(4, "精神文明", "评选", date(2025, 5, 31), "周文书", inspected_on=date(2025, 5, 31),
+               done_on=date(2025, 5, 30)),
+]
+
+
+def test_tgt_03_monthly_ledger_by_category(s3):
+    """TGT-03: the May ledger lists May's tasks by category with deadline and responsible person."""
+    ledger = tgt_03_ledger(TASKS, 2025, 5)
+    assert {k: [t.id for t in v] for k, v in ledger.items()} == {"党的建设": [2], "经济发展": [1], "精神文明": [4]}
+
+
+def test_tgt_03_done_or_overdue_tasks_await_inspection(s3):
+    """TGT-03: a task is inspected when done or when its deadline passes (一事一毕一考), once."""
+    assert [t.id for t in tgt_03_due_for_inspection(s3, TASKS, date(2025, 5, 15))] == [1, 2]
+    assert [t.id for t in tgt_03_due_for_inspection(s3, TASKS, date(2025, 5, 10))] == [1]
+
+
+def test_tgt_04_major_task_needs_survey_and_collective_confirmation(s3):
+    """TGT-04: a major task's result waits for the members' and representatives' survey and a collective decision."""
+    major = TASKS[2]
+    assert tgt_04_confirm_errors(s3, major, collective=False) == ["重大事项须先组织党员和村民代表满意度测评",
+                                                                  "须经考核办集体研究确认"]
+    surveyed = LedgerTask(3, "经济发展", "合作社分红", date(2025, 6, 30), "孙支书", major=True, surveyed=True)
+    assert tgt_04_confirm_errors(s3, surveyed, collective=True) == []
+    assert tgt_04_confirm_errors(s3, TASKS[0], collective=True) == []

@@ -99,3 +99,50 @@ def tgt_10_fund(policy: TargetsParams, annual_bonus: Decimal, pct: int | None = 
     if not lo <= pct <= hi:
         raise ValueError(E_FUND_RANGE.format(lo=lo, hi=hi))
     return (Decimal(annual_bonus) * pct / 100).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+# --- monthly ledger (TGT-03) and surveys of major tasks (TGT-04) -------------------------------------
+
+E_SURVEY_NEEDED = "重大事项须先组织{groups}满意度测评"
+E_COLLECTIVE = "须经考核办集体研究确认"
+
+
+@dataclass(frozen=True)
+class LedgerTask:
+    """One task of a village's monthly ledger: what, by when, who, and where it stands."""
+
+    id: int
+    category: str
+    title: str
+    deadline: date
+    responsible: str
+    done_on: date | None = None
+    inspected_on: date | None = None
+    major: bool = False
+    surveyed: bool = False
+
+
+def tgt_03_ledger(tasks: Iterable[LedgerTask], year: int, month: int) -> dict[str, list[LedgerTask]]:
+    """TGT-03: the month's ledger — tasks due that month, by category, each with deadline and responsible person."""
+    out: dict[str, list[LedgerTask]] = {}
+    for t in sorted(tasks, key=lambda t: (t.deadline, t.id)):
+        if (t.deadline.year, t.deadline.month) == (year, month):
+            out.setdefault(t.category, []).append(t)
+    return out
+
+
+def tgt_03_due_for_inspection(policy: TargetsParams, tasks: Iterable[LedgerTask], on: date) -> list[LedgerTask]:
+    """TGT-03: one task, one inspection — done, or past its deadline, and not yet inspected on site."""
+    if not policy.inspect_when_done_or_due:
+        return []
+    return [t for t in tasks if t.inspected_on is None and (t.done_on is not None or t.deadline < on)]
+
+
+def tgt_04_confirm_errors(policy: TargetsParams, task: LedgerTask, *, collective: bool) -> list[str]:
+    """TGT-04: a major task's result is confirmed only after the survey, and only collectively by the office."""
+    errors = []
+    if task.major and policy.survey_major_tasks and not task.surveyed:
+        errors.append(E_SURVEY_NEEDED.format(groups="和".join(policy.survey_groups)))
+    if policy.collective_confirmation and not collective:
+        errors.append(E_COLLECTIVE)
+    return errors
