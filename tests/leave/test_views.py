@@ -172,3 +172,21 @@ def test_lv_02_weekend_in_county_needs_no_request_but_leaving_county_does(lv, lo
     assert "无需请假" not in html and "村党支部审批" in html
     assert "无需请假" not in client.post("/leave/preview/", {"kind": "personal", "start": "2024-03-08",
                                                             "end": "2024-03-08"}).content.decode()
+
+
+def test_lv_06_authority_confirms_cancellation_on_page(approved, login, lv):
+    client = login("team_1")
+    client.post(f"/leave/{approved.pk}/cancel/", {"returned_on": "2024-03-08"})
+    assert "确认销假" not in login("village_secretary_a").get(f"/leave/{approved.pk}/").content.decode()
+    client = login("county_org")
+    assert "确认销假" in client.get(f"/leave/{approved.pk}/").content.decode()
+    client.post(f"/leave/{approved.pk}/cancel/confirm/")
+    approved.refresh_from_db()
+    assert approved.cancellation.approved_by == lv.users.county_org
+
+
+def test_outsider_cannot_preview_for_someone_else(lv, login):
+    client = login("outsider")
+    got = client.post("/leave/preview/", {"person": lv.people.team_1.pk, "start": "2024-03-04", "end": "2024-03-05"})
+    none = client.post("/leave/preview/", {"person": 999999, "start": "2024-03-04", "end": "2024-03-05"})
+    assert got.status_code == none.status_code == 404
