@@ -15,7 +15,7 @@ E_JSON = "应为 JSON 格式（列表写作 [\"甲\", \"乙\"]，对象写作 {\
 
 class CalendarDayForm(forms.Form):
     date = forms.DateField(label="日期", error_messages={"required": "请填写日期", "invalid": "日期格式应为 YYYY-MM-DD"},
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     region = forms.CharField(label="地区代码前缀（空＝全国）", required=False, max_length=12,
                              help_text="如 45（广西全区）、330521（某县）")
     kind = forms.ChoiceField(label="类型", choices=[("holiday", "休息（节假日）"), ("workday", "上班（调休工作日）")],
@@ -34,7 +34,7 @@ class CalendarYearForm(forms.Form):
 
 class CalendarCheckForm(forms.Form):
     date = forms.DateField(label="查询日期", error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     region = forms.CharField(label="地区代码", required=False, max_length=12)
 
 
@@ -44,19 +44,19 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人", required=False, max_length=100)
     action = forms.CharField(label="动作", required=False, max_length=64)
     start = forms.DateField(label="起", required=False, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label="止", required=False, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class PolicyMetaForm(forms.Form):
     title = forms.CharField(label="细则名称", max_length=200, error_messages={"required": "请填写细则名称"})
     period_start = forms.DateField(label="施行起", error_messages={"required": "请填写施行起",
                                                                 "invalid": "日期格式应为 YYYY-MM-DD"},
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     period_end = forms.DateField(label="施行止（空＝长期）", required=False,
                                  error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def parse_param_post(rows: list[ParamRow], data: Any, *, township: bool) -> tuple[dict[str, Any], dict[str, str],

@@ -211,12 +211,14 @@ def policy_param_rows(version: PolicyVersion, values: dict[str, Any] | None = No
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         kind, choices = _kind(info.annotation)
         value = effective.get(name)
+        note = (version.notes or {}).get(name, "")
         if name in own:
             origin, label = ("override", f"本级调整（上级值：{_display(inherited[name])}）") if name in inherited \
                 else ("own", "本级设定")
         elif name in inherited:
             src = next((lv for lv in reversed(levels) if name in (lv.params or {})), levels[-1])
             origin, label = "inherited", f"继承自 {src.org.name}《{src.title}》v{src.version}"
+            note = (src.notes or {}).get(name, "")
         else:
             origin, label = "default", "默认值"
         is_open = bool(extra.get("required_open")) and value is None
@@ -224,7 +226,7 @@ def policy_param_rows(version: PolicyVersion, values: dict[str, Any] | None = No
         rows.append(ParamRow(
             name=name, title=info.title or name, kind=kind, choices=choices, value=value, display=_display(value),
             form_value=form_value, origin=origin, origin_label=label, source=str(extra.get("source") or ""),
-            note=(version.notes or {}).get(name, ""), open=is_open,
+            note=note, open=is_open,
             suggested=_display(_jsonable(extra.get("suggested"))) if extra.get("required_open") else "",
             allowed=allowed is None or name in allowed, error=(errors or {}).get(name, "")))
     return rows

@@ -6,6 +6,7 @@ not see answers the same "not found" as what does not exist.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -75,8 +76,10 @@ def _calendar_ctx(request: HttpRequest, year: int, **extra: Any) -> dict[str, An
     for d in days:
         d.editable = queries.calendar_can_edit(user, d.region)  # type: ignore[attr-defined]
     years = queries.calendar_years([year])
+    recent_from = timezone.localdate().year - 2
     ctx = {
-        "year": year, "years": years, "days": days,
+        "year": year, "years": [y for y in years if y.year >= recent_from or y.year == year],
+        "older_years": [y for y in years if y.year < recent_from and y.year != year], "days": days,
         "year_row": next((y for y in years if y.year == year), None),
         "national": queries.calendar_can_edit(user, ""),
         "scope_paths": perm_paths(user, "calendar.manage"),
@@ -289,11 +292,18 @@ def audit(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     entries = queries.audit_entries(request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    for e in page:
+        e.before_text = _json_text(e.before)  # type: ignore[attr-defined]
+        e.after_text = _json_text(e.after)  # type: ignore[attr-defined]
     heads = [(chain, audit_head(chain)) for chain in audit_chains_for_paths(paths)]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit.html", {"form": form, "page": page, "heads": heads,
                                                "query": query.urlencode()})
+
+
+def _json_text(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 # --- jobs -----------------------------------------------------------------------------------------
