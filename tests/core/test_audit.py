@@ -52,7 +52,11 @@ def test_sec_01_intact_chain_verifies():
     _rows(3, "330522001")
     code, out, err = _verify()
     assert code == 0 and err == ""
-    assert "审计链完好" in out
+    assert "审计链完好：共 8 条记录" in out
+    assert f"链 330522：3 条，链头 {audit_head('330522')}" in out
+    one = io.StringIO()
+    call_command("verify_audit", "--chain", "330521", stdout=one)
+    assert "审计链完好：共 5 条记录" in one.getvalue()
 
 
 @pytest.mark.django_db
