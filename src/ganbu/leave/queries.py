@@ -65,24 +65,31 @@ def leave_overlapping(*, person_id: int, start: date, end: date, exclude_id: int
     return qs.filter(~Q(cancellation__returned_on__lte=start))
 
 
+def _acting_keys(user: Any, on: date) -> dict[tuple[str, str], Any]:
+    """(role, org path) pairs the user may act as today → whom he stands in for (None: himself)."""
+    from ganbu.org.models import RoleGrant, StandIn
+
+    principals = {user.pk: None}
+    for si in StandIn.objects.filter(stand_in=user, start__lte=on, end__gte=on).select_related("user"):
+        principals.setdefault(si.user_id, si.user)
+    grants = RoleGrant.objects.filter(user_id__in=list(principals)).values_list("user_id", "role", "org__path")
+    by_key: dict[tuple[str, str], Any] = {}
+    for uid, role, path in grants:
+        if by_key.get((role, path), "x") is not None:  # acting in his own right wins over standing in
+            by_key[(role, path)] = principals[uid]
+    return by_key
+
+
 def leave_inbox(*, user: Any, on: date | None = None) -> list[tuple[Any, Any]]:
     """Pending steps this user may act on (as holder or as a named stand-in), with whom he acts for."""
     from django.utils import timezone
 
     from ganbu.leave.models import ApprovalStep, StepStatus
-    from ganbu.org.models import RoleGrant, StandIn
 
-    on = on or timezone.localdate()
-    principals = {user.pk: None}
-    for si in StandIn.objects.filter(stand_in=user, start__lte=on, end__gte=on).select_related("user"):
-        principals.setdefault(si.user_id, si.user)
-    grants = RoleGrant.objects.filter(user_id__in=list(principals)).values_list("user_id", "role", "org__path")
+    by_key = _acting_keys(user, on or timezone.localdate())
     q = Q(pk__in=[])
-    by_key: dict[tuple[str, str], Any] = {}
-    for uid, role, path in grants:
+    for role, path in by_key:
         q |= Q(role=role, org_path=path)
-        if by_key.get((role, path), "x") is not None:  # acting in his own right wins over standing in
-            by_key[(role, path)] = principals[uid]
     steps = (ApprovalStep.objects.filter(q, status=StepStatus.PENDING)
              .exclude(request__person_id=getattr(user, "person_id", None) or 0)
              .select_related("request__person", "org").order_by("request__start", "order"))
@@ -105,3 +112,18 @@ def access_leave(*, user: Any, pk: Any) -> LeaveRequest:
         if any(u.pk == user.pk for u, _ in step_actors(step)):
             return req
     raise NotFound()
+
+
+def leave_cancellations_to_confirm(*, user: Any, on: date | None = None) -> list[Any]:
+    """销假 registrations waiting on this user as the approving authority (LV-06), or his stand-in."""
+    from django.utils import timezone
+
+    from ganbu.leave.models import Cancellation
+
+    by_key = _acting_keys(user, on or timezone.localdate())
+    q = Q(pk__in=[])
+    for role, path in by_key:
+        q |= Q(authority_role=role, authority_org_path=path)
+    return list(Cancellation.objects.filter(q, approved_by__isnull=True)
+                .exclude(request__person_id=getattr(user, "person_id", None) or 0)
+                .select_related("request__person").order_by("at"))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ganbu.core.access import NotFound, access_person, has_perm
 from ganbu.leave import services
 from ganbu.leave.models import ApprovalStep, Cancellation, LeaveKind, LeaveStatus, StepStatus
-from ganbu.leave.queries import access_leave, leave_inbox, leave_mine
+from ganbu.leave.queries import access_leave, leave_cancellations_to_confirm, leave_inbox, leave_mine
 from ganbu.org.models import Person, StandIn, User
 
 DATE_INVALID = "日期格式应为 YYYY-MM-DD"
@@ -119,7 +119,8 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "leave/inbox.html", {"items": leave_inbox(user=request.user)})
+    return render(request, "leave/inbox.html", {"items": leave_inbox(user=request.user),
+                                                "cancellations": leave_cancellations_to_confirm(user=request.user)})
 
 
 def _detail_ctx(request: HttpRequest, req: Any) -> dict[str, Any]:
