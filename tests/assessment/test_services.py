@@ -33,8 +33,10 @@ def test_kpi_01_rater_must_be_township_or_county_department(world, policies):
 
 
 def test_kpi_01_template_records_policy_and_duplicate_year_refused(world, kpi):
-    assert kpi.tpl.total_points == 1000 and kpi.tpl.policy_version_id and "S1" not in kpi.tpl.policy_ref
-    assert "千分制" in kpi.tpl.policy_ref
+    from ganbu.core.presets import DOCUMENTS
+
+    assert kpi.tpl.total_points == 1000 and kpi.tpl.policy_version.preset == "S1"
+    assert DOCUMENTS["S1"] in kpi.tpl.policy_ref
     with pytest.raises(AssessmentError, match="已存在"):
         services.template_create(actor=world.users.office, township=world.t1, year=YEAR,
                                  items=services.default_items(kpi.policy, world.t1))
