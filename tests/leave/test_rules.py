@@ -176,3 +176,17 @@ def test_lv_09_own_step_passes_to_next_authority():
     team = rules.approval_chain(S4, rules.RequestFacts(rules.TEAM_MEMBER, Decimal(2)))
     out = rules.skip_self(S4, team, {("village_secretary", "village")})
     assert [s.role for s in out] == ["first_secretary", "township_secretary", "county_org"]
+
+
+ROLES = [("village_secretary", "village"), ("township_secretary", "township"), ("county_rural", "county"),
+         ("county_org", "county"), ("first_secretary", "village"), ("county_deputy", "county")]
+
+
+@given(st.sampled_from([rules.TEAM_MEMBER, rules.FIRST_SECRETARY, rules.TOWNSHIP_CADRE]),
+       st.decimals(min_value=Decimal("0.5"), max_value=Decimal(20), places=1),
+       st.sets(st.sampled_from(ROLES), max_size=3))
+def test_lv_09_no_step_is_left_to_the_applicant(role, days, held):
+    """LV-09: whatever roles the applicant holds, none of the remaining approving steps is his."""
+    policy = S0 if role == rules.TOWNSHIP_CADRE else S4
+    out = rules.skip_self(policy, rules.approval_chain(policy, rules.RequestFacts(role, days)), held)
+    assert all((s.role, s.level) not in held for s in out if s.kind == "approve")

@@ -390,3 +390,26 @@ def test_lv_01_duty_leader_on_the_roster_is_told(submit, approve_all, lv, django
         approve_all(req)
     duty = Notification.objects.get(key=f"leave:{req.pk}:step:3")
     assert duty.user == lv.users.township_head and duty.body == "镇长再通报值班领导"
+
+
+def test_lv_03_chain_stays_with_the_policy_it_was_submitted_under(submit, lv):
+    """LV-03 / POL-03: a later policy version changes new chains, never a submitted one."""
+    from ganbu.core.policy import policy_adopt, policy_resolve, policy_save_draft
+    from ganbu.leave.policy import PRESETS
+
+    old = submit("team_1", days=4)
+    params = dict(PRESETS["leave"]["S4"].params)
+    tiers = [dict(t) for t in params["stationed_tiers"]]
+    tiers[0] = {**tiers[0], "max_days": "5"}  # the county widens the short tier to 5 days
+    params["stationed_tiers"] = tiers
+    v2 = policy_adopt(actor=lv.users.county_org, version=policy_save_draft(
+        actor=lv.users.county_org, org=lv.county, module="leave", title="2024年修订", period_start=date(2024, 1, 1),
+        params=params, overridable=list(params) + ["township_chain"]))
+    new = submit("team_2", start=date(2024, 4, 1), days=4)
+    assert "2024年修订》v2" in new.policy_ref and "2024年修订" not in old.policy_ref
+    assert [s.role for s in new.steps.order_by("order")] == ["first_secretary", "village_secretary",
+                                                              "township_secretary", "county_org"]
+    assert new.steps.order_by("-order").first().kind == "file"
+    old.refresh_from_db()
+    assert [s.role for s in old.steps.order_by("order")][-2:] == ["county_rural", "county_org"]
+    assert v2.pk in policy_resolve("leave", lv.people.team_2.org_path, date(2024, 4, 1)).versions
