@@ -220,8 +220,8 @@ def test_kpi_06_monthly_circular_published_as_frozen_notice(world, kpi):
                                inspected_on=date(YEAR, 3, 14), finding="民情日记记录完整", good=True)
     circular = services.circular_publish(actor=world.users.office, township=world.t1, month=month)
     version = NoticeVersion.objects.get(pk=circular.notice_version_id)
-    assert version.content["problems"][0]["finding"] == "值班表未按时更新"
-    assert version.content["good"][0]["village"] == "南村"
+    assert version.content["rows"][0][0] == "问题" and version.content["rows"][0][4] == "值班表未按时更新"
+    assert version.content["rows"][1][:2] == ["表扬", "南村"]
     assert circular.policy_version_id and "3月" in circular.title
     again = services.circular_publish(actor=world.users.office, township=world.t1, month=month)
     assert again.pk == circular.pk and again.notice_version.version == 2
@@ -249,7 +249,8 @@ def test_kpi_02_results_published_as_notice(world, kpi):
     fill(world, kpi, _totals(world, kpi, 900, 880, 950, 900))
     services.results_finalize(actor=world.users.office, template=kpi.tpl)
     version = services.results_publish(actor=world.users.office, template=kpi.tpl)
-    assert [r["village"] for r in version.content["rows"] if r["kind"] == "村"] == ["东村", "南村"]
+    assert [r[2] for r in version.content["rows"] if r[0] == "村"] == ["东村", "南村"]
+    assert version.content["columns"] == services.RESULT_COLUMNS
     assert version.policy_ref == kpi.tpl.policy_ref
 
 

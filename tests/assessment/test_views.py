@@ -220,3 +220,13 @@ def test_kpi_04_results_page_query_count_does_not_grow_with_villages(world, kpi,
         body = client.get(url).content.decode()
     assert "新村19" in body
     assert len(big.captured_queries) == len(small.captured_queries)
+
+
+def test_kpi_06_published_circular_readable_without_login(world, kpi, login, client):
+    """KPI-06 / PUB-01: the circular's frozen version shows on the public board, phone numbers masked."""
+    services.inspection_record(actor=world.users.office, township=world.t1, village=world.village_a,
+                               inspected_on=date(YEAR, 3, 12), finding="值班电话 13812345678 无人接听")
+    circular = services.circular_publish(actor=world.users.office, township=world.t1, month=date(YEAR, 3, 1))
+    client.logout()
+    body = client.get(reverse("notices:detail", args=[circular.notice_version_id])).content.decode()
+    assert "值班电话" in body and "13812345678" not in body and "督查情况" in body

@@ -48,6 +48,8 @@ FINDING_EMPTY = "请填写督查情况"
 CIRCULAR_EMPTY = "{month}没有督查记录，不能发布通报"
 NOT_FINAL = "请先汇总年度结果再发布"
 
+RESULT_COLUMNS = ["类别", "名次", "村（社区）", "总得分", "目标考核奖（元）"]
+CIRCULAR_COLUMNS = ["类别", "村（社区）", "干部", "督查日期", "督查情况", "整改要求"]
 AUDIENCES = [("committee", "办事处（镇）党委"), ("party_meeting", "村（社区）党员大会"),
              ("villager_meeting", "村（居）民代表会议或村（居）民会议")]
 
@@ -325,8 +327,7 @@ def results_publish(*, actor: Any, template: AssessmentTemplate) -> Any:
     if template.status != AssessmentTemplate.Status.FINAL:
         raise AssessmentError(NOT_FINAL)
     rows = [
-        {"kind": r.get_kind_display(), "rank": r.rank, "village": r.village_name, "total": str(r.total),
-         "reward": str(r.reward) if r.reward is not None else ""}
+        [r.get_kind_display(), r.rank, r.village_name, str(r.total), str(r.reward) if r.reward is not None else ""]
         for r in results_ranked(template.township, template.year)
     ]
     policy: AssessmentPolicy = policy_for(template.township, _year_end(template.year)).params
@@ -334,7 +335,8 @@ def results_publish(*, actor: Any, template: AssessmentTemplate) -> Any:
         actor=actor, org=template.township, kind=NoticeKind.ASSESSMENT_RESULT,
         key=f"assessment:result:{template.org_path}:{template.year}",
         title=f"{template.township.name}{template.year}年度村（社区）千分制考核结果",
-        content={"rows": rows, "method": rules.TIE_METHOD, "last_method": rules.last_method(policy)},
+        content={"columns": RESULT_COLUMNS, "rows": rows, "tie_method": rules.TIE_METHOD,
+                 "text": f"末位处理：{rules.last_method(policy)}。"},
         period=str(template.year), policy_ref=template.policy_ref,
     )
     template.notice_version = version
@@ -553,14 +555,14 @@ def circular_publish(*, actor: Any, township: Org, month: date) -> InspectionCir
         raise AssessmentError(CIRCULAR_EMPTY.format(month=f"{month.year}年{month.month}月"))
     resolved = policy_for(township, month)
 
-    def line(e: InspectionEntry) -> dict[str, Any]:
-        return {"village": e.village.name, "person": e.person.name if e.person else "", "date": e.inspected_on,
-                "finding": e.finding, "rectification": e.rectification}
-
+    rows = [["问题" if not e.good else "表扬", e.village.name, e.person.name if e.person else "",
+             e.inspected_on.isoformat(), e.finding, e.rectification]
+            for e in ctx["problems"] + ctx["good"]]
     version = notice_publish(
         actor=actor, org=township, kind=NoticeKind.CIRCULAR,
         key=f"assessment:circular:{township.path}:{month:%Y-%m}", title=ctx["title"],
-        content={"good": [line(e) for e in ctx["good"]], "problems": [line(e) for e in ctx["problems"]]},
+        content={"columns": CIRCULAR_COLUMNS, "rows": rows,
+                 "text": f"问题 {len(ctx['problems'])} 条，表扬 {len(ctx['good'])} 条；问题请在整改期限内整改到位。"},
         period=f"{month:%Y-%m}", policy_ref=resolved.ref,
     )
     circular, _ = InspectionCircular.objects.update_or_create(
