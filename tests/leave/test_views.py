@@ -30,6 +30,7 @@ def _routes(pk: int, step_id: int) -> list[tuple[str, str, dict]]:
         ("get", f"/leave/{pk}/pdf/", {}),
         ("get", f"/api/leave/{pk}", {}),
         ("post", f"/api/leave/{pk}/steps/{step_id}/decide", {"approve": True}),
+        ("post", f"/api/leave/{pk}/cancel", {"returned_on": "2024-03-08"}),
     ]
 
 
@@ -192,3 +193,13 @@ def test_outsider_cannot_preview_for_someone_else(lv, login):
     got = client.post("/leave/preview/", {"person": lv.people.team_1.pk, "start": "2024-03-04", "end": "2024-03-05"})
     none = client.post("/leave/preview/", {"person": 999999, "start": "2024-03-04", "end": "2024-03-05"})
     assert got.status_code == none.status_code == 404
+
+
+def test_lv_06_cancel_through_api(approved, login):
+    client = login("team_1")
+    bad = client.post(f"/api/leave/{approved.pk}/cancel", data=json.dumps({"returned_on": "2024-03-01"}),
+                      content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"]["returned_on"] == "返岗日期不能早于请假开始日期"
+    ok = client.post(f"/api/leave/{approved.pk}/cancel", data=json.dumps({"returned_on": "2024-03-08"}),
+                     content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["deadline"] == "2024-03-08" and ok.json()["overstay_days"] == "0"

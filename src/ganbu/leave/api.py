@@ -82,3 +82,20 @@ def decide(request: Any, pk: int, step_id: int, payload: DecideIn) -> Any:
         return Status(400, {"errors": exc.errors})
     req.refresh_from_db()
     return Status(200, _out(req))
+
+
+class CancelIn(Schema):
+    returned_on: date
+    note: str = ""
+
+
+@router.post("/{pk}/cancel", response={200: dict, 400: dict})
+def cancel(request: Any, pk: int, payload: CancelIn) -> Any:
+    """销假 from the phone (LV-06)."""
+    req = access_leave(user=request.auth, pk=pk)
+    try:
+        c = services.leave_cancel(actor=request.auth, request=req, returned_on=payload.returned_on, note=payload.note)
+    except services.LeaveError as exc:
+        return Status(400, {"errors": exc.errors})
+    return Status(200, {"id": req.pk, "status": "cancelled", "deadline": c.deadline, "late": c.late,
+                        "overstay_days": str(c.overstay_days)})
