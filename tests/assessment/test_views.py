@@ -32,6 +32,8 @@ def _routes(world, kpi):
         ("post", reverse("assessment:inspections", args=[t, MONTH])),
         ("get", reverse("assessment:inspections_pdf", args=[t, MONTH])),
         ("get", reverse("assessment:template", args=[tpl])),
+        ("get", reverse("assessment:template_edit", args=[tpl])),
+        ("post", reverse("assessment:template_edit", args=[tpl])),
         ("get", reverse("assessment:three", args=[tpl])),
         ("post", reverse("assessment:three", args=[tpl])),
         ("get", reverse("assessment:stages", args=[tpl])),
@@ -230,3 +232,19 @@ def test_kpi_06_published_circular_readable_without_login(world, kpi, login, cli
     client.logout()
     body = client.get(reverse("notices:detail", args=[circular.notice_version_id])).content.decode()
     assert "值班电话" in body and "13812345678" not in body and "督查情况" in body
+
+
+def test_kpi_01_items_corrected_before_scoring_only(world, kpi, login):
+    client = login("office")
+    url = reverse("assessment:template_edit", args=[kpi.tpl.pk])
+    form = {"name_1": "甲", "max_1": "500", "rater_1": world.t1.pk, "name_2": "乙", "max_2": "400",
+            "rater_2": world.dept.pk}
+    resp = client.post(url, form)
+    assert resp.status_code == 400 and "考核项目满分合计为 900 分，应为 1000 分" in resp.content.decode()
+    assert kpi.tpl.items.count() == 4
+    resp = client.post(url, {**form, "max_2": "500"})
+    assert resp.status_code == 302 and [i.name for i in kpi.tpl.items.order_by("order")] == ["甲", "乙"]
+    services.score_enter(actor=world.users.office, item=kpi.tpl.items.get(name="甲"), village=world.village_a,
+                         score=1)
+    resp = client.post(url, {**form, "max_2": "500"})
+    assert resp.status_code == 400 and services.ITEMS_LOCKED in resp.content.decode()

@@ -104,20 +104,7 @@ def template_create(*, actor: Any, township: Org, year: int, items: list[ItemInp
     _require(actor, "assessment.manage", township.path)
     resolved = policy_for(township, _year_end(year))
     policy: AssessmentPolicy = resolved.params
-    errors: list[str] = []
-    parsed: list[tuple[str, Decimal]] = []
-    raters: dict[int, Org] = {o.pk: o for o in Org.objects.filter(pk__in=[i.rater_id for i in items])}
-    for n, item in enumerate(items, start=1):
-        try:
-            parsed.append((item.name.strip(), parse_decimal(item.max_points, f"第 {n} 项满分")))
-        except AssessmentError as exc:
-            errors += exc.errors
-            parsed.append((item.name.strip(), Decimal(0)))
-        rater = raters.get(item.rater_id)
-        if rater is None or not (rater.pk == township.pk or (
-                rater.kind == OrgKind.DEPARTMENT and rater.path.startswith(township.path[:6]))):
-            errors.append(RATER_INVALID.format(n=n))
-    errors = rules.template_errors(policy, parsed) + errors
+    errors, parsed = _item_errors(policy, township, items)
     if AssessmentTemplate.objects.filter(township=township, year=year).exists():
         errors.insert(0, TEMPLATE_EXISTS.format(township=township.name, year=year))
     if errors:
@@ -135,6 +122,51 @@ def template_create(*, actor: Any, township: Org, year: int, items: list[ItemInp
                  object_id=tpl.pk, org_path=tpl.org_path,
                  after={**snapshot(tpl), "items": [[n, str(m), i.rater_id] for (n, m), i in zip(parsed, items, strict=True)]})
     return tpl
+
+
+ITEMS_LOCKED = "已有评分，不能再修改考核项目"
+
+
+def _item_errors(policy: AssessmentPolicy, township: Org, items: list[ItemInput]) -> tuple[list[str], list[tuple[str, Decimal]]]:
+    errors: list[str] = []
+    parsed: list[tuple[str, Decimal]] = []
+    raters: dict[int, Org] = {o.pk: o for o in Org.objects.filter(pk__in=[i.rater_id for i in items])}
+    for n, item in enumerate(items, start=1):
+        try:
+            parsed.append((item.name.strip(), parse_decimal(item.max_points, f"第 {n} 项满分")))
+        except AssessmentError as exc:
+            errors += exc.errors
+            parsed.append((item.name.strip(), Decimal(0)))
+        rater = raters.get(item.rater_id)
+        if rater is None or not (rater.pk == township.pk or (
+                rater.kind == OrgKind.DEPARTMENT and rater.path.startswith(township.path[:6]))):
+            errors.append(RATER_INVALID.format(n=n))
+    return rules.template_errors(policy, parsed) + errors, parsed
+
+
+@transaction.atomic
+def template_items_replace(*, actor: Any, template: AssessmentTemplate, items: list[ItemInput]) -> AssessmentTemplate:
+    """Correct a template's items before anyone has scored (the same checks as at creation)."""
+    _require(actor, "assessment.manage", template.org_path)
+    template = _open(template)
+    if ItemScore.objects.filter(item__template=template).exists():
+        raise AssessmentError(ITEMS_LOCKED)
+    township = Org.objects.get(pk=template.township_id)
+    policy: AssessmentPolicy = policy_for(township, _year_end(template.year)).params
+    errors, parsed = _item_errors(policy, township, items)
+    if errors:
+        raise AssessmentError(errors)
+    before = [[i.name, str(i.max_points), i.rater_id] for i in template.items.all()]
+    template.items.all().delete()
+    AssessmentItem.objects.bulk_create([
+        AssessmentItem(template=template, order=n, name=name, basis=item.basis, max_points=maximum,
+                       rater_id=item.rater_id)
+        for n, ((name, maximum), item) in enumerate(zip(parsed, items, strict=True), start=1)
+    ])
+    audit_record(actor=actor, action="assessment.template_items", object_type="assessment_template",
+                 object_id=template.pk, org_path=template.org_path, before={"items": before},
+                 after={"items": [[n, str(m), i.rater_id] for (n, m), i in zip(parsed, items, strict=True)]})
+    return template
 
 
 def default_items(policy: AssessmentPolicy, township: Org) -> list[ItemInput]:

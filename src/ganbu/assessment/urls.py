@@ -13,6 +13,7 @@ urlpatterns = [
     path("t/<int:township_id>/inspections/<str:month>/", views.inspections, name="inspections"),
     path("t/<int:township_id>/inspections/<str:month>/pdf/", views.inspections_pdf, name="inspections_pdf"),
     path("template/<int:pk>/", views.template_detail, name="template"),
+    path("template/<int:pk>/edit/", views.template_edit, name="template_edit"),
     path("template/<int:pk>/three/", views.three_evaluations, name="three"),
     path("template/<int:pk>/stages/", views.stages, name="stages"),
     path("template/<int:pk>/finalize/", views.finalize, name="finalize"),

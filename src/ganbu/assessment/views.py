@@ -57,24 +57,56 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/home.html", ctx)
 
 
+def _items_from_post(request: HttpRequest) -> list[services.ItemInput]:
+    items = []
+    for n in range(1, 21):
+        name = request.POST.get(f"name_{n}", "").strip()
+        if not name:
+            continue
+        try:
+            rater_id = int(request.POST.get(f"rater_{n}", ""))
+        except ValueError:
+            rater_id = 0
+        items.append(services.ItemInput(name=name, max_points=request.POST.get(f"max_{n}", ""),
+                                        rater_id=rater_id, basis=request.POST.get(f"basis_{n}", "")))
+    return items
+
+
+def _raters(township: Org) -> list[Org]:
+    return [township, *Org.objects.filter(kind=OrgKind.DEPARTMENT, path__startswith=township.path[:6])]
+
+
+@login_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the items while nobody has scored yet."""
+    tpl = queries.access_template(request.user, pk, "assessment.manage")
+    errors: list[str] = []
+    if request.method == "POST":
+        items = _items_from_post(request)
+        try:
+            services.template_items_replace(actor=request.user, template=tpl, items=items)
+        except AssessmentError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, "考核项目已修改")
+            return redirect("assessment:template", pk=tpl.pk)
+        rows = [{"name": i.name, "max": i.max_points, "rater": i.rater_id, "basis": i.basis} for i in items]
+    else:
+        rows = [{"name": i.name, "max": i.max_points, "rater": i.rater_id, "basis": i.basis} for i in tpl.items.all()]
+    rows += [{"name": "", "max": "", "rater": tpl.township_id, "basis": ""}] * (10 - len(rows))
+    return render(request, "assessment/template_new.html",
+                  {"township": tpl.township, "year": tpl.year, "rows": rows, "raters": _raters(tpl.township),
+                   "errors": errors, "tpl": tpl}, status=400 if errors else 200)
+
+
 @login_required
 def template_new(request: HttpRequest, township_id: int) -> HttpResponse:
     township = queries.access_township(request.user, township_id, "assessment.manage")
     year = _year(request)
-    raters = [township, *Org.objects.filter(kind=OrgKind.DEPARTMENT, path__startswith=township.path[:6])]
+    raters = _raters(township)
     errors: list[str] = []
     if request.method == "POST":
-        items = []
-        for n in range(1, 21):
-            name = request.POST.get(f"name_{n}", "").strip()
-            if not name:
-                continue
-            try:
-                rater_id = int(request.POST.get(f"rater_{n}", ""))
-            except ValueError:
-                rater_id = 0
-            items.append(services.ItemInput(name=name, max_points=request.POST.get(f"max_{n}", ""),
-                                            rater_id=rater_id, basis=request.POST.get(f"basis_{n}", "")))
+        items = _items_from_post(request)
         try:
             tpl = services.template_create(actor=request.user, township=township, year=year, items=items,
                                            title=request.POST.get("title", ""))
