@@ -251,6 +251,7 @@ def test_kpi_02_results_published_as_notice(world, kpi):
     version = services.results_publish(actor=world.users.office, template=kpi.tpl)
     assert [r[2] for r in version.content["rows"] if r[0] == "村"] == ["东村", "南村"]
     assert version.content["columns"] == services.RESULT_COLUMNS
+    assert [r[3] for r in version.content["rows"] if r[0] == "村"] == ["孙支书", "马支书"]
     assert version.policy_ref == kpi.tpl.policy_ref
 
 

@@ -48,7 +48,7 @@ FINDING_EMPTY = "请填写督查情况"
 CIRCULAR_EMPTY = "{month}没有督查记录，不能发布通报"
 NOT_FINAL = "请先汇总年度结果再发布"
 
-RESULT_COLUMNS = ["类别", "名次", "村（社区）", "总得分", "目标考核奖（元）"]
+RESULT_COLUMNS = ["类别", "名次", "村（社区）", "主要负责人", "总得分", "目标考核奖（元）"]
 CIRCULAR_COLUMNS = ["类别", "村（社区）", "干部", "督查日期", "督查情况", "整改要求"]
 AUDIENCES = [("committee", "办事处（镇）党委"), ("party_meeting", "村（社区）党员大会"),
              ("villager_meeting", "村（居）民代表会议或村（居）民会议")]
@@ -350,7 +350,7 @@ def year_evaluate(*, actor: Any, township: Org, year: int,
 @transaction.atomic
 def results_publish(*, actor: Any, template: AssessmentTemplate) -> Any:
     """Publish the year's ranking as a frozen notice (a change is a new version)."""
-    from ganbu.assessment.queries import results_ranked
+    from ganbu.assessment.queries import principals, results_ranked
     from ganbu.notices.models import NoticeKind
     from ganbu.notices.services import notice_publish
 
@@ -358,9 +358,12 @@ def results_publish(*, actor: Any, template: AssessmentTemplate) -> Any:
     template = AssessmentTemplate.objects.select_for_update().select_related("township").get(pk=template.pk)
     if template.status != AssessmentTemplate.Status.FINAL:
         raise AssessmentError(NOT_FINAL)
+    ranked = list(results_ranked(template.township, template.year))
+    heads = principals([r.village_id for r in ranked], min(timezone.localdate(), _year_end(template.year)))
     rows = [
-        [r.get_kind_display(), r.rank, r.village_name, str(r.total), str(r.reward) if r.reward is not None else ""]
-        for r in results_ranked(template.township, template.year)
+        [r.get_kind_display(), r.rank, r.village_name, getattr(heads.get(r.village_id), "name", ""), str(r.total),
+         str(r.reward) if r.reward is not None else ""]
+        for r in ranked
     ]
     policy: AssessmentPolicy = policy_for(template.township, _year_end(template.year)).params
     version = notice_publish(

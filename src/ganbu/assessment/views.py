@@ -255,6 +255,9 @@ def results(request: HttpRequest, township_id: int, year: int) -> HttpResponse:
     """Annual results: villages and communities ranked apart (SQL), rewards, pay, the rules applied."""
     township = queries.access_township(request.user, township_id)
     rows = list(queries.results_ranked(township, year))
+    heads = queries.principals([r.village_id for r in rows], min(timezone.localdate(), date(year, 12, 31)))
+    for r in rows:
+        r.principal = getattr(heads.get(r.village_id), "name", "")
     tpl = AssessmentTemplate.objects.filter(township=township, year=year).first()
     try:
         policy = services.policy_for(township, date(year, 12, 31)).params
