@@ -280,3 +280,12 @@ def test_pts_04_sql_rank_matches_the_stated_tie_method(world, pts):
     expected = rules.competition_ranks([(r.person_id, r.total) for r in rows])
     assert {r.person_id: r.rank for r in rows} == expected
     assert len({r.rank for r in rows}) < len(rows)  # there were ties
+
+
+def test_pts_02_blank_points_take_the_catalogue_default(world, pts):
+    """PTS-02: an entry without points takes the item's default points (a deduction is stored negative)."""
+    from .conftest import evidence as ev
+
+    e = services.point_entry_record(actor=world.users.office, person=world.people.cadre_a, item_id=pts.law.pk,
+                                    points="", on=pts.today, note="x", evidence=ev())
+    assert e.points == -pts.law.default_points

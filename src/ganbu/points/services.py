@@ -139,11 +139,13 @@ def point_entry_record(*, actor: Any, person: Person, item_id: Any, points: Any,
         raise ValidationError({"发生日期": NO_CYCLE})
     if cycle.status == Cycle.Status.CLOSED:
         raise ValidationError({"发生日期": CYCLE_CLOSED})
-    value = _decimal(points, "分值")
     try:
         item = PointItem.objects.select_related("village").get(pk=int(item_id))
     except (PointItem.DoesNotExist, ValueError, TypeError):
         item = None
+    if points in (None, "") and item is not None:
+        points = item.default_points  # blank: the catalogue's default points
+    value = _decimal(points, "分值")
     facts = None
     if item is not None:
         in_scope = (item.township_id == cycle.township_id and item.scope == scope
