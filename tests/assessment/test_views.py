@@ -167,8 +167,11 @@ def test_kpi_03_duty_report_form(world, kpi, login):
 def test_kpi_06_inspection_page_records_and_publishes(world, kpi, login):
     client = login("office")
     url = reverse("assessment:inspections", args=[world.t1.pk, MONTH])
-    resp = client.post(url, {"village": world.village_a.pk, "inspected_on": f"{YEAR}-03-05", "finding": "值班缺人"})
+    resp = client.post(url, {"village": world.village_a.pk, "inspected_on": f"{YEAR}-03-05", "finding": "值班缺人",
+                             "person": world.people.cadre_a.pk})
     assert resp.status_code == 302
+    page = client.get(url).content.decode()
+    assert "周文书" in page and f"{YEAR}-02" in page and f"{YEAR}-04" in page
     resp = client.post(url, {"village": world.village_a.pk, "inspected_on": f"{YEAR}-04-05", "finding": "x"})
     assert resp.status_code == 400 and "督查日期应在本月内" in resp.content.decode()
     resp = client.post(url, {"action": "publish"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -378,8 +378,11 @@ def inspections(request: HttpRequest, township_id: int, month: str) -> HttpRespo
             errors = exc.errors
         else:
             return redirect(request.path)
+    prev_month = (first.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    next_month = (first.replace(day=28) + timedelta(days=4)).strftime("%Y-%m")
     return render(request, "assessment/inspections.html", {
-        "township": township, "month": first, "month_str": month, "entries": list(queries.inspection_entries(township, first)),
+        "township": township, "month": first, "month_str": month, "prev": prev_month, "next": next_month,
+        "people": list(queries.team_members(township, first)) if can_manage else [], "entries": list(queries.inspection_entries(township, first)),
         "circular": queries.circular_for(township, first), "villages": list(queries.villages_of(township)),
         "errors": errors, "can_manage": can_manage,
     }, status=400 if errors else 200)
