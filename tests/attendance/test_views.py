@@ -239,3 +239,21 @@ def test_att_04_evidence_upload_from_the_phone_page_rejects_wrong_type(world, po
     client.post(reverse("attendance:evidence"), {"kind": "meeting", "start": "2024-03-04", "end": "2024-03-04",
                                                 "file": good})
     assert Evidence.objects.filter(person=world.people.township_cadre, kind="meeting").count() == 1
+
+
+def test_mtg_01_cadre_files_weekly_report_from_the_meeting_page(world, policies, clock, login):
+    """MTG-01: a township cadre with no office role opens his township's regular meeting and files his
+    report (last period's work, this week's plan, suggestions); the outsider cannot open it."""
+    from ganbu.attendance.models import WeeklyReport
+
+    m = services.meeting_create(actor=world.users.office, org=world.t1, kind="regular", title="隔周例会", on=MON)
+    client = login("township_cadre")
+    assert "隔周例会" in client.get(reverse("attendance:meetings")).content.decode()
+    assert client.get(reverse("attendance:meeting", args=[m.pk])).status_code == 200
+    client.post(reverse("attendance:meeting", args=[m.pk]), {"action": "report", "last_work": "走访农户8户",
+                                                             "plan": "推进项目", "suggestions": "无"})
+    report = WeeklyReport.objects.get(meeting=m, person=world.people.township_cadre)
+    assert (report.last_work, report.plan) == ("走访农户8户", "推进项目")
+    resp = client.post(reverse("attendance:meeting", args=[m.pk]), {"p1": "present"})  # not a manager
+    assert resp.status_code == 404 and not m.attendance.exists()
+    assert login("outsider").get(reverse("attendance:meeting", args=[m.pk])).status_code == 404

@@ -169,3 +169,26 @@ def meetings_list(*, org: Org, today: date) -> list[Meeting]:
     for m in items:
         m.overdue = m.scheduled and not m.held and (m.due or m.date) < today
     return items
+
+
+def access_meeting(user: Any, pk: Any) -> Meeting:
+    """A meeting the user may open: in his attendance scope, or one he is expected at (his
+    township's meetings), so that every cadre can file his weekly report (MTG-01)."""
+    from ganbu.core.access import has_perm
+
+    try:
+        meeting = Meeting.objects.get(pk=int(pk))
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if has_perm(user, "attendance.view", meeting.org_path):
+        return meeting
+    person_path = own_path(user)
+    if person_path and person_path.startswith(meeting.org_path):
+        return meeting
+    raise NotFound()
+
+
+def own_path(user: Any) -> str:
+    if not getattr(user, "person_id", None):
+        return ""
+    return Person.objects.filter(pk=user.person_id).values_list("org_path", flat=True).first() or ""

@@ -20,7 +20,6 @@ from ganbu.attendance import queries, rules, services
 from ganbu.attendance.models import (
     DayStatus,
     DayStatusKind,
-    Meeting,
     MeetingAttendance,
     MeetingKind,
     SignIn,
@@ -29,7 +28,7 @@ from ganbu.attendance.models import (
 )
 from ganbu.core.access import NotFound, access_object, access_person, has_perm
 from ganbu.core.audit import audit_head, chain_for
-from ganbu.org.models import Person, User
+from ganbu.org.models import Org, Person, User
 from ganbu.reports.excel import xlsx_bytes, xlsx_response
 from ganbu.reports.pdf import PdfUnavailable, pdf_response, render_pdf
 
@@ -313,7 +312,15 @@ def duty(request: HttpRequest) -> HttpResponse:
 # --- meetings (ATT-01, MTG-01, MTG-02) --------------------------------------------------------
 @login_required
 def meetings(request: HttpRequest) -> HttpResponse:
-    org = queries.scoped_org(request.user, request.GET.get("org") or request.POST.get("org"), "attendance.view")
+    org_id = request.GET.get("org") or request.POST.get("org")
+    own = queries.own_path(request.user)
+    if not org_id and own and not has_perm(request.user, "attendance.view"):
+        # a cadre without an office role sees his own township's sessions (to file weekly reports)
+        org = Org.objects.filter(path=services.township_path(own)).first()
+        if org is None:
+            raise NotFound()
+    else:
+        org = queries.scoped_org(request.user, org_id, "attendance.view")
     if request.method == "POST":
         if not has_perm(request.user, "meeting.manage", org.path):
             raise NotFound()
@@ -332,7 +339,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    m = access_object(request.user, Meeting, pk, "attendance.view")
+    m = queries.access_meeting(request.user, pk)
     people = services.meeting_participants(m)
     if request.method == "POST":
         try:
