@@ -257,3 +257,25 @@ def test_mtg_01_cadre_files_weekly_report_from_the_meeting_page(world, policies,
     resp = client.post(reverse("attendance:meeting", args=[m.pk]), {"p1": "present"})  # not a manager
     assert resp.status_code == 404 and not m.attendance.exists()
     assert login("outsider").get(reverse("attendance:meeting", args=[m.pk])).status_code == 404
+
+
+def test_att_09_qr_policy_sign_in_with_the_office_code(world, policies, clock, login):
+    """ATT-09: under the QR policy the office shows a rotating code; signing in needs the current
+    one: a stale code is refused, the shown one works."""
+    from django.conf import settings
+
+    from ganbu.core.policy import policy_adopt, policy_save_draft
+
+    draft = policy_save_draft(actor=None, org=world.t1, module="attendance", title="扫码签到",
+                              period_start=date(2024, 3, 1), params={"proof_mode": "qr", "case_due_days": 15})
+    policy_adopt(actor=None, version=draft)
+    office_page = login("office").get(reverse("attendance:qr"), {"org": world.t1.pk})
+    token = office_page.context["token"]
+    assert office_page.status_code == 200 and "<svg" in office_page.content.decode()
+    cadre = login("township_cadre")
+    stale = rules.qr_token(settings.SECRET_KEY, world.t1.path, rules.qr_window(at(2024, 3, 4, 7).timestamp(), 60))
+    resp = cadre.post(reverse("attendance:signin"), {"qr": stale})
+    assert resp.status_code == 400 and rules.QR_INVALID in resp.content.decode()
+    assert f'value="{token}"' in cadre.get(reverse("attendance:signin"), {"qr": token}).content.decode()
+    assert cadre.post(reverse("attendance:signin"), {"qr": token}).status_code == 302
+    assert SignIn.objects.get(person=world.people.township_cadre).proof == "qr"

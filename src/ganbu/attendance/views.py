@@ -109,7 +109,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     can_proxy = has_perm(request.user, "attendance.sign_for")
     return render(request, "attendance/signin.html", {
         "person": person, "record": record, "error": error, "today": today, "policy": policy,
-        "can_proxy": can_proxy, "no_person": NO_PERSON,
+        "can_proxy": can_proxy, "no_person": NO_PERSON, "qr": (request.GET.get("qr") or "")[:32],
     }, status=status)
 
 
@@ -147,7 +147,10 @@ def qr(request: HttpRequest) -> HttpResponse:
     import qrcode
     import qrcode.image.svg
 
-    img = qrcode.make(token, image_factory=qrcode.image.svg.SvgPathImage)
+    # the code opens the sign-in page with the token filled in, so scanning it with the phone's
+    # camera is enough; the token alone is also shown for typing
+    target = request.build_absolute_uri(f"{reverse('attendance:signin')}?qr={token}")
+    img = qrcode.make(target, image_factory=qrcode.image.svg.SvgPathImage)
     buf = io.BytesIO()
     img.save(buf)
     return render(request, "attendance/qr.html", {"org": org, "token": token, "svg": buf.getvalue().decode(),
