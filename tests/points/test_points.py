@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ganbu.cases.models import Case
 from ganbu.points import queries, rules, services
-from ganbu.points.models import PointEntry, ThresholdHit
+from ganbu.points.models import CycleSummary, PointEntry, ThresholdHit
 
 from .conftest import evidence
 
@@ -289,3 +289,31 @@ def test_pts_02_blank_points_take_the_catalogue_default(world, pts):
     e = services.point_entry_record(actor=world.users.office, person=world.people.cadre_a, item_id=pts.law.pk,
                                     points="", on=pts.today, note="x", evidence=ev())
     assert e.points == -pts.law.default_points
+
+
+def test_dsc_02_appeal_against_own_score_within_period_then_late(world, pts, give, login):
+    """DSC-02: a cadre appeals his cycle score from the ledger; after the period it is refused in Chinese."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ganbu.cases.models import Appeal
+
+    give(world.people.cadre_a, pts.upper, 5)
+    summary = services.cycle_summarise(actor=world.users.office, cycle=pts.cycle, kind="half")
+    me = login("cadre_a")
+    data = {"object_type": "point_cycle", "object_id": pts.cycle.pk, "reason": "漏记一项任务"}
+    me.post(reverse("cases:appeal"), data)
+    appeal = Appeal.objects.get()
+    assert appeal.object_type == "point_cycle" and appeal.deadline == timezone.localdate() + timedelta(days=7)
+    Appeal.objects.all().delete()
+    CycleSummary.objects.filter(pk=summary.pk).update(created_at=timezone.now() - timedelta(days=8))
+    resp = me.post(reverse("cases:appeal"), data, follow=True)
+    assert "已超过申诉期限" in resp.content.decode() and Appeal.objects.count() == 0
+
+
+def test_pts_03_second_cycle_for_the_same_year_refused(world, pts, login):
+    """PTS-03: one cycle per year: opening it again gives a Chinese error."""
+    resp = login("office").post(reverse("points:cycles"), {"action": "open", "township": world.t1.pk,
+                                                           "year": pts.year, "scope": "village"})
+    assert resp.status_code == 400 and services.CYCLE_EXISTS in resp.content.decode()
