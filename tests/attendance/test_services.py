@@ -233,6 +233,10 @@ def test_att_05_monthly_statistics_with_half_year_total(world, policies, clock, 
     village = next(r for r in stats.org_rows if r.org_path == world.village_a.path)
     assert village.absent == 1 and village.name == "东村"
     assert stats.total.absent == 4 and stats.total.deduction == Decimal("80.00")
+    from ganbu.attendance.queries import absences_by_person
+
+    assert absences_by_person(org_path=world.t1.path, first_month=date(2024, 1, 1), last_month=date(2024, 3, 1)) == {
+        p.township_cadre.pk: 5, p.team_1.pk: 1}
 
 
 def test_att_05_monthly_publication_masks_ids_and_phones(world, policies, clock):

@@ -279,3 +279,18 @@ def test_att_09_qr_policy_sign_in_with_the_office_code(world, policies, clock, l
     assert f'value="{token}"' in cadre.get(reverse("attendance:signin"), {"qr": token}).content.decode()
     assert cadre.post(reverse("attendance:signin"), {"qr": token}).status_code == 302
     assert SignIn.objects.get(person=world.people.township_cadre).proof == "qr"
+
+
+def test_att_02_proxy_page_records_who_signed_and_who_authorised(world, policies, clock, login):
+    """ATT-02: the office's 代签 page signs for a cadre only with a principal leader chosen."""
+    client = login("office")
+    page = client.get(reverse("attendance:proxy"), {"org": world.t1.pk})
+    assert page.status_code == 200 and "王书记" in page.content.decode()
+    resp = client.post(reverse("attendance:proxy"), {"org": world.t1.pk, "person": world.people.township_cadre.pk,
+                                                     "authorised_by": ""}, follow=True)
+    assert services.PROXY_NEEDS_AUTHORISER in resp.content.decode() and not SignIn.objects.exists()
+    client.post(reverse("attendance:proxy"), {"org": world.t1.pk, "person": world.people.township_cadre.pk,
+                                              "authorised_by": world.users.township_head.pk})
+    sign = SignIn.objects.get(person=world.people.township_cadre)
+    assert sign.proxy_by == world.users.office and sign.authorised_by == world.users.township_head
+    assert login("outsider").post(reverse("attendance:proxy"), {"org": world.t1.pk}).status_code == 404

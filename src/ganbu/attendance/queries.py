@@ -192,3 +192,11 @@ def own_path(user: Any) -> str:
     if not getattr(user, "person_id", None):
         return ""
     return Person.objects.filter(pk=user.person_id).values_list("org_path", flat=True).first() or ""
+
+
+def absences_by_person(*, org_path: str, first_month: date, last_month: date) -> dict[int, int]:
+    """Absences per person over whole months (for subsidy deductions, SUB-06): one GROUP BY."""
+    rows = (MonthTally.objects.filter(org_path__startswith=org_path,
+                                      month__range=(first_month.replace(day=1), last_month.replace(day=1)))
+            .values("person_id").annotate(n=Sum("absent")).values_list("person_id", "n"))
+    return {pid: n for pid, n in rows if n}

@@ -1,0 +1,27 @@
+"""Back-office repair only: every user task has its own page."""
+
+from django.contrib import admin
+
+from ganbu.attendance import models
+
+
+@admin.register(models.SignIn)
+class SignInAdmin(admin.ModelAdmin):
+    list_display = ("person", "date", "at", "proof", "proxy_by", "authorised_by")
+    list_filter = ("proof", "date")
+    search_fields = ("person__name", "org_path")
+    raw_id_fields = ("person", "proxy_by", "authorised_by")
+
+
+@admin.register(models.DayStatus)
+class DayStatusAdmin(admin.ModelAdmin):
+    list_display = ("person", "date", "status", "org_path", "corrected", "provisional")
+    list_filter = ("status", "corrected")
+    search_fields = ("person__name", "org_path")
+    raw_id_fields = ("person", "policy_version")
+
+
+for model in (models.DaySheet, models.MonthTally, models.Correction, models.Evidence, models.Meeting,
+              models.MeetingAttendance, models.WeeklyReport, models.DutySlot, models.StationedTable,
+              models.SpotCheck):
+    admin.site.register(model)
