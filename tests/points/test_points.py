@@ -175,6 +175,12 @@ def test_pts_06_threshold_case_first_warning_then_removal_across_cycles(world, p
     services.cycle_summarise(actor=world.users.office, cycle=prev, kind="final")
     first = Case.objects.get(rule_id="PTS-06", subject=sec)
     assert first.measure == "warning_talk" and first.policy_version_id == prev.policy_version_id
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert first.due == timezone.localdate() + timedelta(days=15)  # cases policy's due period
+    assert first.acting_role == "township_secretary" and "任一条件" in str(first.facts)
     give(sec, pts.law, 40, with_evidence=True)
     give(world.people.cadre_a, pts.upper, 5)
     services.cycle_summarise(actor=world.users.office, cycle=pts.cycle, kind="final")

@@ -32,7 +32,6 @@ class PointsParams(PolicyParams):
     reward_proportion: Decimal | None = open_param("0.2", "奖励比例（排名靠前人数占比）", gt=0, le=1)
     reward_per_person: Decimal | None = open_param("1000.00", "每人奖励金（元）", ge=0)
     term_start: date | None = open_param("2021-01-01", "本届任期起始日（第二次触发即免职/罢免）")
-    warning_due_days: int = param(15, "谈话提醒办理期限（天）", source="", ge=1)
 
 
 class TownshipPointsParams(PolicyParams):
@@ -59,7 +58,6 @@ S2_NOTES = {
     "reward_proportion": "S2：对年终积分靠前的村居干部按比例发放一定奖励金（比例原文未规定）",
     "reward_per_person": "S2：一定奖励金（金额原文未规定）",
     "term_start": "S2：第二次则进行免职、依法罢免（同一任期内）；任期起始日原文未规定",
-    "warning_due_days": "原文未规定办理期限",
 }
 S0_NOTES = {
     "categories": "S0：定岗位、定职责、定奖惩；一岗双责（本职工作和安全工作）；驻村包干；开会学习考勤；《民情日记》",
@@ -78,8 +76,7 @@ PRESETS = {
             params={"categories": S2_CATEGORIES, "cycle_months": 12, "half_cycle_summary": True,
                     "village_may_tailor": True,
                     "deduction_threshold": "40", "threshold_mode": "or", "bottom_group_size": None,
-                    "reward_proportion": None, "reward_per_person": None, "term_start": None,
-                    "warning_due_days": 15},
+                    "reward_proportion": None, "reward_per_person": None, "term_start": None},
             notes=S2_NOTES,
         ),
     },

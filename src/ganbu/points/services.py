@@ -272,7 +272,9 @@ def thresholds_evaluate(*, actor: Any, cycle: Cycle, rows: list[rules.RankRow], 
                                            org_path__startswith=cycle.org_path) \
             .exclude(cycle=cycle).values_list("person_id", flat=True):
         prior[pid] = prior.get(pid, 0) + 1
-    due = timezone.localdate() + timedelta(days=params.warning_due_days)
+    # Who acts by when is the cases policy's due period (DSC-01), not a points number.
+    due_days = policy_resolve("cases", cycle.org_path, timezone.localdate()).params.due_days
+    due = timezone.localdate() + timedelta(days=due_days) if due_days else None
     decisions = rules.threshold_findings(params, rows, prior_hits=prior, cycle_key=f"{cycle.pk}",
                                          cycle_label=f"{cycle.year}年度", township_path=cycle.org_path, due=due,
                                          policy_version_id=resolved.version_id, policy_ref=resolved.ref)
