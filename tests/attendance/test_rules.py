@@ -239,3 +239,19 @@ def test_att_07_canonical_hash_changes_with_content():
     assert rules.canonical_hash(a) == rules.canonical_hash(b)
     c = {"month": "2024-03", "rows": [{"name": "郑", "days": {"2024-03-04": "absent"}}]}
     assert rules.canonical_hash(a) != rules.canonical_hash(c)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200), st.integers(1, 60)), max_size=8))
+def test_duty_01_gaps_and_slots_cover_the_window_exactly(spans):
+    """DUTY-01 (property): every minute of the window is either on a slot or in a reported gap, never both."""
+    t0 = datetime(2024, 3, 4, 0, 0, tzinfo=TZ)
+    m = timedelta(minutes=1)
+    slots = [(t0 + a * m, t0 + (a + n) * m) for a, n in spans]
+    end = t0 + 240 * m
+    gaps = rules.duty_gaps(slots, t0, end)
+    for i in range(240):
+        t = t0 + i * m
+        covered = any(s <= t < e for s, e in slots)
+        in_gap = any(a <= t < b for a, b in gaps)
+        assert covered != in_gap

@@ -294,3 +294,14 @@ def test_att_02_proxy_page_records_who_signed_and_who_authorised(world, policies
     sign = SignIn.objects.get(person=world.people.township_cadre)
     assert sign.proxy_by == world.users.office and sign.authorised_by == world.users.township_head
     assert login("outsider").post(reverse("attendance:proxy"), {"org": world.t1.pk}).status_code == 404
+
+
+def test_att_05_api_monthly_in_scope(world, policies, clock, login):
+    """ATT-05: GET /api/attendance/monthly gives the office its township's rows, with the deduction."""
+    services.day_close(actor=world.users.office, org=world.t1, on=MON)
+    resp = login("office").get("/api/attendance/monthly", {"org": world.t1.pk, "month": "2024-03"})
+    assert resp.status_code == 200
+    rows = {r["name"]: r for r in resp.json()}
+    assert rows["钱干部"]["absent"] == 1 and rows["钱干部"]["deduction"] == "20.00"
+    bad = login("office").get("/api/attendance/monthly", {"org": world.t1.pk, "month": "2024/03"})
+    assert bad.status_code == 400 and bad.json()["detail"]
