@@ -120,7 +120,8 @@ class Generated:
     days: list[date]
 
 
-def generate_tree(scale: Scale, seed: int = 2026, start: date = date(2025, 1, 2)) -> Generated:
+def generate_tree(scale: Scale, seed: int = 2026, start: date = date(2025, 1, 2), code_base: int = 330100
+                  ) -> Generated:
     """Orgs, people, posts and one user per cadre, deterministically from ``seed``."""
     from ganbu.core.idnumber import make_id_number
     from ganbu.org.models import Org, OrgKind, Person, Post, PostTitle, User
@@ -129,7 +130,7 @@ def generate_tree(scale: Scale, seed: int = 2026, start: date = date(2025, 1, 2)
     counties, townships, villages = [], [], []
     with transaction.atomic():
         for c in range(scale.counties):
-            code6 = f"{330100 + c * 2:06d}"
+            code6 = f"{code_base + c * 2:06d}"
             counties.append(Org(code=f"{code6}000000", path=code6, name=f"基准{c + 1}县", kind=OrgKind.COUNTY))
         Org.objects.bulk_create(counties)
         for county in counties:
@@ -221,16 +222,20 @@ def generate_attendance(gen: Generated, seed: int = 2026) -> int:
     from ganbu.core.policy import policy_resolve
     from ganbu.org.models import Person
 
-    rng = random.Random(seed + 1)
     people = list(Person.objects.filter(pk__in=gen.person_ids).values_list("pk", "org_path"))
     versions = {c.path: policy_resolve("attendance", c.path, gen.days[0]).version_id for c in gen.counties}
     tz = timezone.get_current_timezone()
     statuses = ["present"] * 93 + ["leave"] * 3 + ["trip"] * 2 + ["absent"] * 2
 
+    def status(pid: int, day: date) -> str:
+        # A stateless hash, so the sign-in pass sees the same statuses without reading them back
+        # (a query on the connection that is running COPY would block it).
+        return statuses[((pid * 2654435761) ^ (day.toordinal() * 40503) ^ seed) % 100]
+
     def day_rows() -> Iterator[dict[str, Any]]:
         for day in gen.days:
             for pid, path in people:
-                yield {"person_id": pid, "date": day, "status": statuses[rng.randrange(100)], "org_path": path,
+                yield {"person_id": pid, "date": day, "status": status(pid, day), "org_path": path,
                        "county": path[:6], "policy_version_id": versions[path[:6]], "policy_ref": ""}
 
     count = copy_rows(DayStatus, day_rows())
@@ -238,12 +243,19 @@ def generate_attendance(gen: Generated, seed: int = 2026) -> int:
     from datetime import time as dtime
 
     def signin_rows() -> Iterator[dict[str, Any]]:
-        for pid, day, path in DayStatus.objects.filter(status="present", person_id__in=gen.person_ids).values_list(
-                "person_id", "date", "org_path").iterator(chunk_size=20000):
-            at = datetime.combine(day, dtime(7, 30 + pid % 55 // 2 % 30), tzinfo=tz)
-            yield {"person_id": pid, "date": day, "at": at, "org_path": path}
+        for day in gen.days:
+            for pid, path in people:
+                if status(pid, day) == "present":
+                    yield {"person_id": pid, "date": day, "at": datetime.combine(day, dtime(7, 30 + pid % 29),
+                                                                                 tzinfo=tz), "org_path": path}
 
     copy_rows(SignIn, signin_rows())
+    from ganbu.attendance.services import tally_refresh
+
+    months = sorted({d.replace(day=1) for d in gen.days})
+    for county in gen.counties:
+        for month in months:
+            tally_refresh(org_path=county.path, month=month)
     return count
 
 

@@ -55,7 +55,7 @@ def gunicorn(env: dict[str, str], workers: int = 4, port: int | None = None):
     """Serve ganbu with gunicorn on loopback; yields the base URL."""
     port = port or free_port()
     cmd = [sys.executable, "-m", "gunicorn", "ganbu.wsgi:application", "-b", f"127.0.0.1:{port}",
-           "-w", str(workers), "--worker-class", "sync", "--log-level", "warning", "--access-logfile", "",
+           "-w", str(workers), "--worker-class", "sync", "--log-level", "warning",
            "--pythonpath", str(ROOT / "src")]
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=ROOT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -71,8 +71,9 @@ def gunicorn(env: dict[str, str], workers: int = 4, port: int | None = None):
                 time.sleep(0.3)
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
 
 
 WRK_LINE = re.compile(r"Requests/sec:\s+([\d.]+)")

@@ -1,0 +1,449 @@
+"""`make bench`: generate a county or province on PostgreSQL and measure the workloads of issue 5.
+
+    python -m benchmarks.run --scale county --database postgres://postgres@127.0.0.1:5432/ganbu
+
+The data goes into ``<name>_bench_<scale>`` (created fresh unless --reuse). Results go to
+benchmarks/results.json and are printed as a table; BENCHMARKS.md records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+FLOORS = {"signin_http": None}
+MONTH = date(2025, 6, 1)  # county/province; smoke uses its first month
+START = date(2025, 1, 2)
+SIGNIN_CADRES = 30000
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def setup_django(url: str, fresh: bool) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone()
+        if fresh and exists:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["GANBU_DATABASE"] = url
+    os.environ.setdefault("GANBU_TESTING", "1")
+    os.environ.setdefault("GANBU_HUEY", "immediate")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ganbu.settings")
+    import django
+
+    django.setup()
+
+
+def build(scale_name: str) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from benchmarks.generate import SCALES, generate_attendance, generate_points, generate_tree, load_policies
+    from ganbu.core.calendar import calendar_seed_from_library
+
+    scale = SCALES[scale_name]
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    calendar_seed_from_library()
+    gen = generate_tree(scale, start=START)
+    log(f"tree: {len(gen.counties)} counties, {len(gen.villages)} villages, {len(gen.person_ids)} cadres")
+    load_policies(gen)
+    late_cutoff(gen.townships)
+    log("policies adopted")
+    n = generate_attendance(gen)
+    log(f"attendance: {n} day-status rows")
+    n = generate_points(gen, scale)
+    log(f"points: {n} entries")
+    signin_population()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    log(f"generated in {time.perf_counter() - t0:.0f} s")
+
+
+def late_cutoff(townships: list[Any]) -> None:
+    """Benchmarks run at any hour: each township adopts a 23:59 cut-off through the policy service."""
+    from datetime import time as dtime
+
+    from ganbu.core.models import PolicyVersion
+    from ganbu.core.policy import policy_adopt, policy_save_draft
+
+    for town in townships:
+        current = (PolicyVersion.objects.filter(org=town, module="attendance", status="adopted")
+                   .order_by("-period_start", "-version").first())
+        params = {**(current.params if current else {}), "signin_cutoff": dtime(23, 59).isoformat()}
+        v = policy_save_draft(actor=None, org=town, module="attendance", title="基准测试：签到截止 23:59",
+                              period_start=current.period_start if current else date(2020, 1, 1), params=params,
+                              based_on=current)
+        policy_adopt(actor=None, version=v)
+
+
+def signin_population() -> None:
+    """A separate county of cadres who sign in over HTTP, so every request is a new sign-in."""
+    from benchmarks.generate import Scale, generate_tree, load_policies
+
+    gen = generate_tree(Scale(counties=1, townships=10, villages=1000, village_cadres=0,
+                              township_cadres=SIGNIN_CADRES, working_days=1, points_per_cadre=0),
+                        seed=99, start=date.today(), code_base=339900)
+    from ganbu.org.models import Org
+
+    Org.objects.filter(pk=gen.counties[0].pk).update(name="签到基准县")
+    load_policies(gen)
+    late_cutoff(gen.townships)
+
+
+def counties() -> list[Any]:
+    from ganbu.org.models import Org
+
+    return list(Org.objects.filter(kind="county").exclude(name="签到基准县").order_by("path"))
+
+
+# ---------------------------------------------------------------- workloads
+
+def bench_monthly(runs: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from benchmarks.harness import measure
+    from ganbu.attendance.queries import monthly_stats
+
+    scope = counties()
+    last = (MONTH.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    half = date(MONTH.year, 1 if MONTH.month <= 6 else 7, 1)
+
+    def app() -> int:
+        return sum(len(monthly_stats(org=c, month=MONTH).rows) for c in scope)
+
+    # The same tables the app reads (the monthly tallies that day close keeps), by hand.
+    sums = ", ".join(f"sum(t.{s}) FILTER (WHERE t.month = %(first)s)" for s in
+                     ("present", "leave", "trip", "meeting", "absent"))
+    person_sql = (f"SELECT t.person_id, p.name, p.org_path, sum(t.days) FILTER (WHERE t.month = %(first)s), {sums}, "
+                  "sum(t.days), sum(t.absent) FROM attendance_monthtally t JOIN org_person p ON p.id = t.person_id "
+                  "WHERE t.org_path LIKE %(prefix)s AND t.month BETWEEN %(half)s AND %(first)s "
+                  "GROUP BY t.person_id, p.name, p.org_path ORDER BY p.org_path, p.name, t.person_id")
+    org_sql = (f"SELECT t.org_path, sum(t.days) FILTER (WHERE t.month = %(first)s), {sums}, sum(t.days), "
+               "sum(t.absent) FROM attendance_monthtally t WHERE t.org_path LIKE %(prefix)s "
+               "AND t.month BETWEEN %(half)s AND %(first)s GROUP BY t.org_path ORDER BY t.org_path")
+    # And straight from the per-day rows, for the record of what the summary table saves.
+    day_sql = ("SELECT d.person_id, count(*) FILTER (WHERE d.date >= %(first)s AND d.status = 'absent'), count(*) "
+               "FROM attendance_daystatus d WHERE d.org_path LIKE %(prefix)s AND d.date BETWEEN %(half)s AND %(last)s "
+               "GROUP BY d.person_id")
+
+    def raw_days() -> int:
+        n = 0
+        with connection.cursor() as cur:
+            for c in scope:
+                cur.execute(day_sql, {"first": MONTH, "half": half, "last": last, "prefix": c.path + "%"})
+                n += len(cur.fetchall())
+        return n
+
+    def raw() -> int:
+        n = 0
+        with connection.cursor() as cur:
+            for c in scope:
+                params = {"first": MONTH, "half": half, "last": last, "prefix": c.path + "%"}
+                cur.execute(person_sql, params)
+                n += len(cur.fetchall())
+                cur.execute(org_sql, params)
+                cur.fetchall()
+        return n
+
+    assert app() == raw(), "the app and the raw SQL disagree on the number of people"
+    a, r, d = measure(app, runs), measure(raw, runs), measure(raw_days, runs)
+    return {"median_s": a.median_s, "raw_sql_median_s": r.median_s, "ratio_vs_raw_sql": a.median_s / r.median_s,
+            "raw_sql_over_day_rows_median_s": d.median_s, "peak_mb": a.peak_mb, "counties": len(scope),
+            "people": app(), "month": MONTH.isoformat(), "runs_s": a.runs}
+
+
+def bench_ranking(runs: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from benchmarks.harness import measure
+    from ganbu.points.queries import ranking
+
+    scope = counties()
+    year = START.year
+
+    def app() -> int:
+        return sum(len(ranking(c.path, "village", year)) for c in scope)
+
+    sql = ("SELECT p.id, p.name, p.org_path, o.name, substr(p.org_path, 1, 9) AS t, "
+           "coalesce(sum(e.points), 0) AS total, coalesce(sum(e.points) FILTER (WHERE e.points < 0), 0), "
+           "rank() OVER (PARTITION BY substr(p.org_path, 1, 9) ORDER BY coalesce(sum(e.points), 0) DESC) "
+           "FROM org_person p JOIN org_org o ON o.id = p.org_id LEFT JOIN points_pointentry e ON e.person_id = p.id "
+           "AND e.status = 'approved' AND e.cycle_id IN (SELECT id FROM points_cycle WHERE year = %(year)s AND "
+           "scope = 'village') WHERE p.org_path LIKE %(prefix)s AND length(p.org_path) = 12 AND "
+           "p.category = 'village_elected' GROUP BY p.id, p.name, p.org_path, o.name ORDER BY t, 8, p.name, p.id")
+
+    def raw() -> int:
+        n = 0
+        with connection.cursor() as cur:
+            for c in scope:
+                cur.execute(sql, {"year": year, "prefix": c.path + "%"})
+                n += len(cur.fetchall())
+        return n
+
+    assert app() == raw(), "the app and the raw SQL disagree on the number of ranked cadres"
+    a, r = measure(app, runs), measure(raw, runs)
+    return {"median_s": a.median_s, "raw_sql_median_s": r.median_s, "ratio_vs_raw_sql": a.median_s / r.median_s,
+            "peak_mb": a.peak_mb, "counties": len(scope), "runs_s": a.runs}
+
+
+def bench_county_page(runs: int) -> dict[str, Any]:
+    from django.test import Client
+
+    from benchmarks.harness import measure
+    from ganbu.org.models import User
+    from ganbu.org.roles import Role
+    from ganbu.org.services import role_grant
+
+    county = counties()[0]
+    user, _ = User.objects.get_or_create(username="bench_county_org", defaults={"display_name": "组织部"})
+    role_grant(actor=None, user=user, role=Role.COUNTY_ORG, org=county)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    url = f"/attendance/monthly/?org={county.pk}&month={MONTH:%Y-%m}"
+
+    def get() -> None:
+        resp = client.get(url)
+        assert resp.status_code == 200, resp.status_code
+
+    t = measure(get, runs)
+    return {"median_ms": t.median_s * 1000, "runs_ms": [x * 1000 for x in t.runs]}
+
+
+def bench_day_close(runs: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from benchmarks.generate import copy_rows
+    from benchmarks.harness import measure
+    from ganbu.attendance.models import DayStatus, SignIn
+    from ganbu.attendance.services import day_close
+    from ganbu.cases.models import Case
+    from ganbu.core.calendar import work_calendar
+    from ganbu.org.models import Person
+
+    county = counties()[0]
+    cal = work_calendar(county.path)
+    day = cal.add_workdays(DayStatus.objects.filter(county=county.path).latest("date").date, 1)
+    from datetime import datetime
+    from datetime import time as dtime
+
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    people = list(Person.objects.filter(org_path__startswith=county.path).values_list("pk", "org_path"))
+    SignIn.objects.filter(date=day).delete()
+    copy_rows(SignIn, ({"person_id": pid, "date": day, "at": datetime.combine(day, dtime(7, 45), tzinfo=tz),
+                        "org_path": path} for i, (pid, path) in enumerate(people) if i % 20))
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE attendance_signin")
+
+    def reset() -> None:
+        DayStatus.objects.filter(date=day, county=county.path).delete()
+
+    def close() -> None:
+        day_close(actor=None, org=county, on=day)
+
+    times = []
+    for _ in range(runs + 1):
+        reset()
+        t0 = time.perf_counter()
+        close()
+        times.append(time.perf_counter() - t0)
+    times = times[1:]
+    rows = DayStatus.objects.filter(date=day, county=county.path).count()
+    del measure
+    return {"median_s": statistics.median(times), "runs_s": times, "rows": rows, "date": day.isoformat(),
+            "cases_total": Case.objects.count()}
+
+
+def bench_leave(runs: int) -> dict[str, Any]:
+    from ganbu.leave.services import leave_submit
+    from ganbu.org.models import Person, User
+
+    county = counties()[0]
+    people = list(Person.objects.filter(org_path__startswith=county.path, category="civil_servant")[: runs * 4 + 1])
+    users = {u.person_id: u for u in User.objects.filter(person__in=people)}
+    times = []
+    base = date.today() + timedelta(days=30)
+    for i, person in enumerate(people):
+        start = base + timedelta(days=i % 7)
+        t0 = time.perf_counter()
+        leave_submit(actor=users[person.pk], person=person, kind="personal", start=start,
+                     end=start + timedelta(days=1), reason="基准测试")
+        times.append(time.perf_counter() - t0)
+    times = times[1:]
+    return {"median_ms": statistics.median(times) * 1000, "p90_ms": sorted(times)[int(len(times) * 0.9)] * 1000,
+            "requests": len(times)}
+
+
+def bench_roster(runs: int) -> dict[str, Any]:
+    from django.db import transaction
+
+    from benchmarks.generate import Scale, generate_tree
+    from ganbu.org.models import Org, Person, Post, User
+    from ganbu.org.roster import roster_export, roster_import_check, roster_write
+
+    county = Org.objects.filter(name="导入基准县").first()
+    if county is None:
+        gen = generate_tree(Scale(counties=1, townships=5, villages=100, village_cadres=5000, township_cadres=0,
+                                  working_days=1, points_per_cadre=0), seed=5, start=START, code_base=339800)
+        county = gen.counties[0]
+        Org.objects.filter(pk=county.pk).update(name="导入基准县")
+    # Export the county's roster, then remove its people so that every run imports 5,000 new
+    # people and their posts into the existing villages.
+    grant, _ = User.objects.get_or_create(username="bench_roster", defaults={"display_name": "导入员"})
+    from ganbu.org.roles import Role
+    from ganbu.org.services import role_grant
+
+    role_grant(actor=None, user=grant, role=Role.ADMIN, org=county)
+    content, _masked = roster_export(grant)
+    with transaction.atomic():
+        people = Person.objects.filter(org_path__startswith=county.path)
+        User.objects.filter(person__in=people).delete()
+        Post.objects.filter(person__in=people).delete()
+        people.delete()
+    admin = grant
+    times, rows = [], 0
+    for _ in range(runs):
+        with transaction.atomic():
+            t0 = time.perf_counter()
+            errors, plan, rows = roster_import_check(actor=admin, content=content, filename="roster.xlsx")
+            assert not errors, errors[:3]
+            roster_write(actor=admin, plan=plan)
+            times.append(time.perf_counter() - t0)
+            transaction.set_rollback(True)
+    return {"median_s": statistics.median(times), "rows": rows, "runs_s": times}
+
+
+def bench_signin(runs: int, seconds: int) -> dict[str, Any]:
+    import tempfile
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    from benchmarks.floor import ensure_table
+    from benchmarks.harness import gunicorn, wrk
+    from ganbu.attendance.models import SignIn
+    from ganbu.org.models import Org, User
+
+    county = Org.objects.get(name="签到基准县")
+    users = list(User.objects.filter(person__org_path__startswith=county.path).order_by("pk"))
+    auth_hash = users[0].get_session_auth_hash()
+    lines = []
+    for user in users:
+        s = SessionStore()
+        s[SESSION_KEY] = str(user.pk)
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = auth_hash
+        s.create()
+        lines.append(f"{s.session_key} {'x' * 32}")
+    sessions = Path(tempfile.mkstemp(suffix=".txt")[1])
+    sessions.write_text("\n".join(lines) + "\n")
+    ensure_table()
+    env = {"GANBU_DATABASE": settings.DATABASES["default"]["NAME"] and os.environ["GANBU_DATABASE"],
+           "GANBU_BENCH_FLOOR": "1", "GANBU_HUEY": "immediate", "GANBU_TESTING": "1", "GANBU_DEBUG": "0",
+           "GANBU_CONN_MAX_AGE": "600"}
+    out: dict[str, Any] = {}
+    with gunicorn(env, workers=4) as url:
+        for key, conns in (("signin_http", 10), ("signin_http_c50", 50)):
+            real, floor = [], []
+            for _ in range(runs):
+                SignIn.objects.filter(person__org_path__startswith=county.path).delete()
+                real.append(wrk(url, ROOT / "benchmarks" / "signin.lua", conns, seconds,
+                                env={"SESSIONS": str(sessions), "THREADS": "2"}))
+                floor.append(wrk(url, ROOT / "benchmarks" / "floor.lua", conns, seconds))
+            made = SignIn.objects.filter(person__org_path__startswith=county.path).count()
+
+            def med(rows: list[dict[str, float]], k: str) -> float:
+                return statistics.median(r[k] for r in rows)
+
+            out[key] = {
+                "concurrency": conns, "requests_per_s": med(real, "requests_per_s"), "p50_ms": med(real, "p50_ms"),
+                "p99_ms": med(real, "p99_ms"), "non_2xx": sum(r["non_2xx"] for r in real),
+                "floor_requests_per_s": med(floor, "requests_per_s"), "floor_p99_ms": med(floor, "p99_ms"),
+                "ratio_vs_floor": med(real, "requests_per_s") / med(floor, "requests_per_s"),
+                "signins_last_run": made, "seconds_per_run": seconds,
+            }
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_floor_signin")
+    sessions.unlink()
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=["smoke", "county", "province"], default="county")
+    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/ganbu")
+    parser.add_argument("--reuse", action="store_true", help="keep the generated database")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--only", default="", help="comma-separated workloads")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
+    args = parser.parse_args()
+    parsed = urlparse(args.database)
+    url = parsed._replace(path=f"/{parsed.path.lstrip('/') or 'ganbu'}_bench_{args.scale}").geturl()
+    global MONTH
+    if args.scale == "smoke":
+        MONTH = date(2025, 1, 1)
+    setup_django(url, fresh=not args.reuse)
+    if not args.reuse:
+        build(args.scale)
+    only = set(filter(None, args.only.split(",")))
+    workloads = {
+        "monthly_attendance": lambda: bench_monthly(args.runs),
+        "points_ranking": lambda: bench_ranking(args.runs),
+        "county_sheet_page": lambda: bench_county_page(args.runs),
+        "day_close": lambda: bench_day_close(args.runs),
+        "leave_submit": lambda: bench_leave(max(args.runs, 20)),
+        "roster_import": lambda: bench_roster(args.runs),
+        "signin": lambda: bench_signin(args.runs, args.seconds),
+    }
+    results: dict[str, Any] = {}
+    out_path = Path(args.out)
+    if out_path.exists() and only:
+        results = json.loads(out_path.read_text()).get("results", {})
+    for name, fn in workloads.items():
+        if only and name not in only:
+            continue
+        log(f"running {name}")
+        value = fn()
+        if name == "signin":
+            results.update(value)
+        else:
+            results[name] = value
+        log(f"{name}: {json.dumps(value, ensure_ascii=False, default=str)[:300]}")
+    doc = {"scale": args.scale, "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                                            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+                                                               / 2**30, 1)},
+           "command": " ".join(sys.argv), "at": time.strftime("%Y-%m-%d %H:%M:%S"), "results": results}
+    out_path.write_text(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+    print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
