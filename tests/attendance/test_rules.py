@@ -92,6 +92,9 @@ def test_att_04_day_status_needs_evidence_for_meetings_and_trips():
     F = rules.DayFacts
     assert rules.day_status(P, F(signed_in=True)) == "present"
     assert rules.day_status(P, F(on_leave=True)) == "leave"
+    assert rules.day_status(P, F(on_leave=True, leave_kind="sick")) == "leave"
+    assert rules.day_status(P, F(on_leave=True, leave_kind="trip")) == "trip"  # approved = leader's arrangement
+    assert rules.day_status(P, F(on_leave=True, leave_kind="meeting")) == "meeting"
     assert rules.day_status(P, F(evidence="meeting")) == "meeting"
     assert rules.day_status(P, F(evidence="trip")) == "trip"
     assert rules.day_status(P, F(claimed_away="trip")) == "absent"

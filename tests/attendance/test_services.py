@@ -110,10 +110,10 @@ def test_att_02_proxy_sign_in_records_the_authorising_leader(world, policies, cl
     assert sign.proof == "proxy"
 
 
-def _leave(person, start, end):
+def _leave(person, start, end, kind="sick"):
     from ganbu.leave.models import LeaveRequest, LeaveStatus
 
-    return LeaveRequest.objects.create(person=person, org=person.org, org_path=person.org_path, kind="sick",
+    return LeaveRequest.objects.create(person=person, org=person.org, org_path=person.org_path, kind=kind,
                                        start=start, end=end, days=Decimal((end - start).days + 1), reason="病假",
                                        status=LeaveStatus.APPROVED)
 
@@ -124,6 +124,7 @@ def test_att_04_day_close_counts_leave_and_evidenced_trips_as_present(world, pol
     p, u = world.people, world.users
     services.signin_record(actor=u.office, person=p.office, at=at(2024, 3, 4, 8, 0))
     _leave(p.township_head, MON, MON + timedelta(days=1))
+    _leave(p.team_2, MON - timedelta(days=2), MON, kind="trip")
     services.evidence_add(actor=u.office, person=p.township_secretary, kind="trip", start=MON, end=MON,
                           upload=pdf())
     sheet = close(world)
@@ -132,6 +133,7 @@ def test_att_04_day_close_counts_leave_and_evidenced_trips_as_present(world, pol
     assert status_of(p.township_secretary) == "trip"
     assert status_of(p.township_cadre) == "absent"
     assert status_of(p.team_1) == "absent"  # stationed cadres are registered daily (ATT-07)
+    assert status_of(p.team_2) == "trip"  # an approved official trip is the leader's arrangement
     assert DayStatus.objects.get(person=p.team_1, date=MON).stationed
     assert not DayStatus.objects.filter(person=p.cadre_a).exists()  # village cadres: per meeting only
     row = DayStatus.objects.get(person=p.office, date=MON)

@@ -163,14 +163,21 @@ def qr_verify(secret: str, org_path: str, token: str, *, ts: float, seconds: int
 class DayFacts:
     signed_in: bool = False
     on_leave: bool = False
+    leave_kind: str = ""  # kind of the approved request: official trips/meetings are the leader's arrangement
     evidence: str = ""  # "meeting" / "trip" with evidence attached, else ""
     claimed_away: str = ""  # said meeting/trip but brought no evidence
 
 
+OFFICIAL_LEAVE = {"trip": "trip", "training": "trip", "meeting": "meeting"}
+
+
 def day_status(params: Any, facts: DayFacts) -> str:
-    """What a working day counts as. Meeting/trip need evidence; approved leave counts as present."""
+    """What a working day counts as. Meeting/trip need evidence (an approved request for official
+    business is the leader's arrangement); approved sick/personal leave counts as present."""
     if facts.signed_in:
         return "present"
+    if facts.on_leave and facts.leave_kind in OFFICIAL_LEAVE:
+        return OFFICIAL_LEAVE[facts.leave_kind]
     if facts.on_leave and params.leave_counts_present:
         return "leave"
     if facts.evidence in {"meeting", "trip"}:

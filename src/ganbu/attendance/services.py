@@ -236,7 +236,7 @@ def day_close(*, actor: Any, org: Org, on: date) -> DaySheet:
             if pid in corrected:
                 continue
             status = rules.day_status(params, rules.DayFacts(signed_in=signed, on_leave=pid in on_leave,
-                                                             evidence=ev or ""))
+                                                             leave_kind=on_leave.get(pid, ""), evidence=ev or ""))
             rows.append(DayStatus(person_id=pid, date=on, status=status, org_path=path, county=path[:6],
                                   stationed=stn, policy_version_id=policy.version_id, policy_ref=policy.ref,
                                   provisional=provisional))
@@ -275,12 +275,13 @@ def tally_refresh(*, org_path: str, month: date, person_ids: list[int] | None = 
     return len(rows)
 
 
-def _leave_person_ids(org_path: str, on: date) -> set[int]:
+def _leave_person_ids(org_path: str, on: date) -> dict[int, str]:
+    """Who is on approved leave that day, and its kind (ATT-04), from the leave app."""
     try:
         from ganbu.leave.queries import approved_leave_spans
-    except ImportError:  # leave app not installed yet
-        return set()
-    return {s.person_id for s in approved_leave_spans(start=on, end=on, org_path_prefix=org_path)}
+    except ImportError:  # leave app not installed
+        return {}
+    return {s.person_id: s.kind for s in approved_leave_spans(start=on, end=on, org_path_prefix=org_path)}
 
 
 def absence_evaluate(*, person_ids: list[int], on: date, actor: Any = None) -> list[Any]:
