@@ -111,6 +111,7 @@ def test_pol_01_list_scoped_to_own_subtree_and_inherited_levels(login, policies,
     assert not any(v.org_id == world.t2.pk for v in shown)
     r = login("township_secretary").get(reverse("core:policies") + "?module=targets")
     assert {v.module for v in r.context["versions"]} == {"targets"}
+    assert [v.in_force for v in r.context["versions"]] == [True]
 
 
 def test_pol_02_show_page_marks_open_params_and_sources(login, world):

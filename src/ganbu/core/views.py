@@ -193,8 +193,15 @@ def policies(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     versions = list(queries.policy_versions(request.user, module=module if module in MODULES else "",
                                             status=status if status in PolicyVersion.Status.values else ""))
-    for v in versions:
+    today = timezone.localdate()
+    in_force: set[tuple[int, str]] = set()
+    for v in versions:  # ordered newest first within (org, module): the first adopted one in force today
         v.module_title = MODULES[v.module].title if v.module in MODULES else v.module  # type: ignore[attr-defined]
+        key = (v.org_id, v.module)
+        v.in_force = (key not in in_force and v.status == PolicyVersion.Status.ADOPTED  # type: ignore[attr-defined]
+                      and v.period_start <= today and (v.period_end is None or v.period_end >= today))
+        if v.in_force:  # type: ignore[attr-defined]
+            in_force.add(key)
     return render(request, "core/policies.html", {
         "versions": versions, "modules": sorted((k, m.title) for k, m in MODULES.items()),
         "module": module, "status": status, "statuses": PolicyVersion.Status.choices,
