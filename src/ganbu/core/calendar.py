@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from ganbu.core.models import CalendarDay, CalendarYear
@@ -84,6 +84,7 @@ E_NAME = "请填写名称（如：春节、国庆节调休、三月三）"
 E_NOTICE = "请填写国务院办公厅通知的文号或标题"
 E_NO_DAYS = "尚未录入该年度的全国节假日，不能标为已按通知录入"
 E_YEAR = "年份应在 2000–2100 之间"
+E_RACE = "该日期刚被他人登记，请刷新后再试"
 E_SAME_AS_WEEK = "该日按周一至周五本就是{kind}，无需登记"
 PROVISIONAL_NOTE = "{year}年的国务院节假日安排尚未录入：暂按周一至周五计算工作日，据此得出的结论均标为“暂定”"
 
@@ -121,18 +122,20 @@ def calendar_day_save(*, actor: object, day: date, region: str, is_workday: bool
         existing = CalendarDay.objects.filter(date=day, region=region).exists()
         if not existing:
             raise CalendarError({"日期": E_SAME_AS_WEEK.format(kind="工作日" if is_workday else "休息日")})
-    with transaction.atomic():
-        row = CalendarDay.objects.select_for_update().filter(date=day, region=region).first()
-        before = _day_audit(row) if row else None
-        if row is None:
-            row = CalendarDay(date=day, region=region)
-        row.is_workday = is_workday
-        row.name = name[:50]
-        row.source = "admin"
-        row.full_clean()
-        row.save()
-        audit_record(actor=actor, action="calendar.day_save", object_type="calendar_day", object_id=row.pk,
-                     org_path=region, before=before, after=_day_audit(row), reason=reason)
+    try:
+        with transaction.atomic():
+            row = CalendarDay.objects.select_for_update().filter(date=day, region=region).first()
+            before = _day_audit(row) if row else None
+            if row is None:
+                row = CalendarDay(date=day, region=region)
+            row.is_workday = is_workday
+            row.name = name[:50]
+            row.source = "admin"
+            row.save()
+            audit_record(actor=actor, action="calendar.day_save", object_type="calendar_day", object_id=row.pk,
+                         org_path=region, before=before, after=_day_audit(row), reason=reason)
+    except IntegrityError:  # the same date and region entered at the same moment by someone else
+        raise CalendarError({"日期": E_RACE}) from None
     _cache.clear()
     return row
 
