@@ -53,6 +53,7 @@ E_NOT_DRAFT = "只有草稿可以施行"
 E_OPEN = "原文未规定的参数尚未填写，不能施行"
 MSG_SAVED = "已保存为新的草稿版本 v{version}"
 MSG_ADOPTED = "已施行"
+JOB_ERRORS_SHOWN = 500
 
 
 @login_required
@@ -320,8 +321,9 @@ def _json_text(value: Any) -> str:
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of a background job the user started: rows done of total, then errors or result."""
     item = queries.access_job(request.user, pk)
-    ctx = {"job": item, "running": item.status in {"queued", "running"}, "errors": item.errors or [],
-           "result": item.result or {}}
+    errors = item.errors or []
+    ctx = {"job": item, "running": item.status in {"queued", "running"}, "errors": errors[:JOB_ERRORS_SHOWN],
+           "error_count": len(errors), "errors_cut": len(errors) > JOB_ERRORS_SHOWN, "result": item.result or {}}
     if request.headers.get("HX-Request"):
         return render(request, "core/_job_progress.html", ctx)
     return render(request, "core/job.html", ctx)
