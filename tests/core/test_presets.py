@@ -56,3 +56,12 @@ def test_pol_02_fixture_adopts_all_presets_with_suggested_values(policies, world
     assert mine and all(v.status == PolicyVersion.Status.ADOPTED for v in mine)
     stn = PolicyVersion.objects.get(org=world.county, module="stationing")
     assert stn.notes["meal_allowance_per_day"] == "非原文规定（演示用建议值）"
+
+
+def test_pol_02_load_presets_twice_does_not_duplicate(world):
+    """POL-02: running the command again leaves the loaded versions alone; --fill-suggested adopts all."""
+    call_command("load_presets", "--year", "2025", "--adopt", "--fill-suggested")
+    count = PolicyVersion.objects.count()
+    call_command("load_presets", "--year", "2025", "--adopt", "--fill-suggested")
+    assert PolicyVersion.objects.count() == count
+    assert not PolicyVersion.objects.filter(module__in=MINE).exclude(status=PolicyVersion.Status.ADOPTED).exists()

@@ -64,7 +64,10 @@ def module_presets() -> dict[str, dict[str, Preset]]:
 
 def presets_load(*, actor: Any, county: Any, townships: list[Any], year: int, adopt: bool,
                  fill_suggested: bool = False) -> list[PolicyVersion]:
-    """Load every preset as drafts (and adopt them when asked). Returns the versions written."""
+    """Load every preset as drafts (and adopt them when asked). Returns the versions, one per preset and org.
+
+    A preset already loaded for that org and year is left as it is (the command can run again safely).
+    """
     written: list[PolicyVersion] = []
     start = date(year, 1, 1)
     for module, docs in module_presets().items():
@@ -73,6 +76,10 @@ def presets_load(*, actor: Any, county: Any, townships: list[Any], year: int, ad
         for doc, preset in sorted(docs.items(), key=lambda d: (d[0] not in COUNTY_LEVEL, d[0])):
             orgs = [county] if doc in COUNTY_LEVEL else townships
             for org in orgs:
+                existing = PolicyVersion.objects.filter(org=org, module=module, preset=doc, period_start=start).first()
+                if existing is not None:  # loading twice does not duplicate versions
+                    written.append(existing)
+                    continue
                 params = to_jsonable_python(dict(preset.params))
                 notes = dict(preset.notes)
                 if fill_suggested:
