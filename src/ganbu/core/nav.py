@@ -23,6 +23,7 @@ NAV: list[tuple[str, str, str | None]] = [
     ("千分制考核", "assessment:home", "assessment.view"),
     ("问责事项", "cases:list", "cases.view"),
     ("公示通报", "notices:manage", "notices.publish"),
+    ("驻村选派资格", "stationing:eligibility", "stationing.manage"),
     ("细则设置", "core:policies", "policy.view"),
     ("工作日历", "core:calendar", "calendar.manage"),
     ("审计日志", "core:audit", "audit.view"),

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ganbu.stationing import views
 
 app_name = "stationing"
-urlpatterns: list = []
+urlpatterns = [
+    path("eligibility/", views.eligibility, name="eligibility"),
+]
