@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from ganbu.core.models import CalendarDay, CalendarYear
+from ganbu.core.stamps import invalidate
 from ganbu.core.workdays import WorkCalendar
 
 LIBRARY_SOURCE = "chinesecalendar"
 
-_cache: dict[tuple[str, object], WorkCalendar] = {}
+_cache: dict[str, tuple[object, WorkCalendar]] = {}  # region → (stamp, calendar)
 
 
 def calendar_seed_from_library() -> int:
@@ -45,13 +45,14 @@ def calendar_seed_from_library() -> int:
                 year=year, defaults={"status": CalendarYear.Status.OFFICIAL, "source": f"{LIBRARY_SOURCE} 国务院通知"}
             )
     _cache.clear()
+    invalidate()
     return len(rows)
 
 
 def _stamp() -> object:
-    agg = CalendarDay.objects.aggregate(m=Max("updated_at"))
-    agg2 = CalendarYear.objects.aggregate(m=Max("updated_at"), n=Max("id"))
-    return (agg["m"], agg2["m"], agg2["n"], CalendarDay.objects.count())
+    from ganbu.core.stamps import calendar_stamp
+
+    return calendar_stamp()
 
 
 def work_calendar(region: str = "") -> WorkCalendar:
@@ -61,10 +62,9 @@ def work_calendar(region: str = "") -> WorkCalendar:
     for longer than one request.
     """
     stamp = _stamp()
-    key = (region, stamp)
-    hit = _cache.get(key)
-    if hit is not None:
-        return hit
+    hit = _cache.get(region)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
     overrides: dict[date, bool] = {}
     prefixes = {region[:i] for i in range(2, len(region) + 1)} if region else set()
     for day, reg, workday in CalendarDay.objects.values_list("date", "region", "is_workday").order_by("region"):
@@ -72,8 +72,9 @@ def work_calendar(region: str = "") -> WorkCalendar:
             overrides[day] = workday
     known = frozenset(CalendarYear.objects.filter(status=CalendarYear.Status.OFFICIAL).values_list("year", flat=True))
     cal = WorkCalendar(overrides=overrides, known_years=known)
-    _cache.clear()
-    _cache[key] = cal
+    if len(_cache) > 10000:
+        _cache.clear()
+    _cache[region] = (stamp, cal)
     return cal
 
 
@@ -137,6 +138,7 @@ def calendar_day_save(*, actor: object, day: date, region: str, is_workday: bool
     except IntegrityError:  # the same date and region entered at the same moment by someone else
         raise CalendarError({"日期": E_RACE}) from None
     _cache.clear()
+    invalidate()
     return row
 
 
@@ -152,6 +154,7 @@ def calendar_day_delete(*, actor: object, row: CalendarDay, reason: str = "") ->
         audit_record(actor=actor, action="calendar.day_delete", object_type="calendar_day", object_id=pk,
                      org_path=row.region, before=before, reason=reason)
     _cache.clear()
+    invalidate()
 
 
 def calendar_year_mark_official(*, actor: object, year: int, notice: str) -> CalendarYear:
@@ -175,6 +178,7 @@ def calendar_year_mark_official(*, actor: object, year: int, notice: str) -> Cal
         audit_record(actor=actor, action="calendar.year_official", object_type="calendar_year", object_id=year,
                      before=before, after={"year": year, "status": row.status, "source": row.source})
     _cache.clear()
+    invalidate()
     return row
 
 

@@ -19,6 +19,7 @@ from pydantic_core import to_jsonable_python
 
 from ganbu.core.audit import audit_record, snapshot
 from ganbu.core.models import PolicyVersion
+from ganbu.core.stamps import invalidate
 
 NOT_FROM_SOURCE = "非原文规定（建议值）"
 
@@ -156,8 +157,9 @@ _cache: dict[tuple[Any, ...], ResolvedPolicy[Any]] = {}
 
 
 def policy_stamp() -> tuple[Any, ...]:
-    agg = PolicyVersion.objects.filter(status=PolicyVersion.Status.ADOPTED).aggregate(a=Max("adopted_at"), i=Max("id"))
-    return (agg["a"], agg["i"])
+    from ganbu.core.stamps import policy_stamp as stamp
+
+    return stamp()
 
 
 def merge_levels(module: str, levels: list[PolicyVersion]) -> dict[str, Any]:
@@ -291,6 +293,7 @@ def policy_adopt(*, actor: Any, version: PolicyVersion) -> PolicyVersion:
     audit_record(actor=actor, action="policy.adopt", object_type="policy", object_id=version.pk,
                  org_path=version.org.path, before=before, after=snapshot(version))
     _cache.clear()
+    invalidate()
     return version
 
 
