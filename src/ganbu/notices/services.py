@@ -17,8 +17,8 @@ from ganbu.core.audit import audit_head, audit_record, chain_for
 from ganbu.core.masking import mask_id_number, mask_phone
 from ganbu.notices.models import Notice, NoticeVersion
 
-_ID = re.compile(r"\b\d{17}[\dXx]\b")
-_PHONE = re.compile(r"\b1[3-9]\d{9}\b")
+_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 PRIVATE_KEYS = {"id_number", "phone"}
 
 
