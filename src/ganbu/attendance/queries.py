@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Subquery, Sum
+from django.db.models import Count, Max, Q, Subquery, Sum
 from django.utils import timezone
 
 from ganbu.attendance import rules
@@ -75,10 +75,13 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
     policy = resolve(org.path, first)
     params = policy.params
     base = MonthTally.objects.filter(org_path__startswith=org.path, month__range=(half_start, first))
-    people = list(base.values("person_id", "person__name", "person__org_path").annotate(**_sums(first))
-                  .order_by("person__org_path", "person__name", "person_id"))
+    # group by person only (name and org via MAX over the join): a hash aggregate, not a sort of
+    # every tally row by name
+    people = list(base.values("person_id").annotate(name=Max("person__name"), path=Max("person__org_path"),
+                                                    **_sums(first))
+                  .order_by("path", "name", "person_id"))
     orgs = list(base.values("org_path").annotate(**_sums(first)).order_by("org_path"))
-    paths = {r["person__org_path"] for r in people} | {r["org_path"] for r in orgs}
+    paths = {r["path"] for r in people} | {r["org_path"] for r in orgs}
     names = dict(Org.objects.filter(path__in=paths).values_list("path", "name"))
     stats = MonthlyStats(org=org, month=first, half_start=half_start, rate=Decimal(params.deduction_per_absence),
                          policy_ref=policy.ref, policy_version_id=policy.version_id)
@@ -90,7 +93,7 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
         out.half_deduction = rules.deduction(params, out.half_absent)
         return out
 
-    stats.rows = [row(r, r["person_id"], r["person__name"], r["person__org_path"]) for r in people]
+    stats.rows = [row(r, r["person_id"], r["name"], r["path"]) for r in people]
     stats.org_rows = [row(r, None, names.get(r["org_path"], r["org_path"]), r["org_path"]) for r in orgs]
     total = MonthlyRow(None, "合计", org.path, org.name)
     for r in stats.org_rows:
