@@ -462,3 +462,13 @@ def test_att_05_statistics_follow_day_close_and_corrections(world, policies, clo
     row = {r.person_id: r for r in monthly_stats(org=world.t1, month=MON).rows}
     assert row[p.township_cadre.pk].absent == 0 and row[p.township_cadre.pk].leave == 1
     assert row[p.township_cadre.pk].deduction == Decimal("0.00")
+
+
+def test_att_04_evening_job_closes_every_township(world, policies, clock):
+    """ATT-04: the scheduled evening job closes the day for every township, as the system."""
+    from ganbu.attendance.tasks import run_evening
+
+    clock.set(at(2024, 3, 4, 21, 0))
+    assert run_evening() == 2
+    assert DayStatus.objects.filter(date=MON, org_path__startswith=world.t1.path).count() == 7
+    assert AuditEntry.objects.filter(action="attendance.day_close", actor__isnull=True).count() == 2

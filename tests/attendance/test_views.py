@@ -305,3 +305,23 @@ def test_att_05_api_monthly_in_scope(world, policies, clock, login):
     assert rows["钱干部"]["absent"] == 1 and rows["钱干部"]["deduction"] == "20.00"
     bad = login("office").get("/api/attendance/monthly", {"org": world.t1.pk, "month": "2024/03"})
     assert bad.status_code == 400 and bad.json()["detail"]
+
+
+def test_att_07_printed_table_shows_signature_hash_and_stamp(world, policies, clock, login):
+    """ATT-07: the printed monthly table carries the secretary's electronic signature (signer, time,
+    content hash) and the stamp box; after a change it prints as not validly signed."""
+    from pypdf import PdfReader
+
+    services.day_close(actor=world.users.office, org=world.t1, on=MON)
+    table = services.stationed_table_sign(actor=world.users.township_secretary, org=world.t1, month=MON)
+    client = login("office")
+    url = reverse("attendance:stationed_pdf")
+    resp = client.get(url, {"org": world.t1.pk, "month": "2024-03"})
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.content)).pages).replace("\n", "")
+    assert "郑队员" in text and "王书记" in text and table.content_hash[:16] in text and "盖章" in text
+    day = DayStatus.objects.get(person=world.people.team_1, date=MON)
+    services.daystatus_correct(actor=world.users.office, day=day, status="leave", reason="补交假条")
+    resp = client.get(url, {"org": world.t1.pk, "month": "2024-03"})
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.content)).pages)
+    assert "签字已失效" in text
+    assert login("outsider").get(url, {"org": world.t1.pk, "month": "2024-03"}).status_code == 404

@@ -19,5 +19,6 @@ urlpatterns = [
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("stationed/", views.stationed, name="stationed"),
+    path("stationed/table.pdf", views.stationed_pdf, name="stationed_pdf"),
     path("stationed/spot-check/", views.spot_check, name="spot_check"),
 ]

@@ -28,6 +28,7 @@ from ganbu.attendance.models import (
 )
 from ganbu.core.access import NotFound, access_object, access_person, has_perm
 from ganbu.core.audit import audit_head, chain_for
+from ganbu.core.calendar import work_calendar
 from ganbu.org.models import Org, Person, User
 from ganbu.reports.excel import xlsx_bytes, xlsx_response
 from ganbu.reports.pdf import PdfUnavailable, pdf_response, render_pdf
@@ -409,6 +410,37 @@ def stationed(request: HttpRequest) -> HttpResponse:
         "can_sign": has_perm(request.user, "attendance.sign_table", org.path),
         "can_stamp": has_perm(request.user, "attendance.stamp", org.path),
         "can_check": has_perm(request.user, "attendance.spot_check", org.path)})
+
+
+MARKS = {"present": "√", "leave": "假", "trip": "差", "meeting": "会", "absent": "×"}
+
+
+@login_required
+def stationed_pdf(request: HttpRequest) -> HttpResponse:
+    """The printed table: the seal goes on this, and only a validly signed version shows as signed."""
+    org = queries.scoped_org(request.user, request.GET.get("org"), "attendance.view")
+    month = _month(request.GET.get("month"))
+    table = StationedTable.objects.filter(org=org, month=month).select_related("signed_by").first()
+    if table is not None:
+        services.stationed_table_verify(table=table)
+    data = queries.stationed_overview(org=org, month=month, today=services.today())
+    content = services.stationed_content(org, month)
+    first, last = services.month_bounds(month)
+    days = [d.isoformat() for d in work_calendar(org.path).workdays(first, last)]
+    rows = []
+    for r in content["rows"]:
+        statuses = [r["days"].get(d, "") for d in days]
+        rows.append({"name": r["name"], "cells": [MARKS.get(s, "") for s in statuses],
+                     "present": sum(s in rules.COUNTS_PRESENT and s != "leave" for s in statuses),
+                     "leave": statuses.count("leave"), "absent": statuses.count("absent")})
+    try:
+        pdf = render_pdf("attendance/stationed_pdf.html", {
+            "org": org, "month": f"{month:%Y-%m}", "days": days, "rows": rows, "table": table,
+            "deadline": data["deadline"], "policy": data["policy"], "printed": timezone.localtime(),
+            "head": audit_head(chain_for(org.path))})
+    except PdfUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    return pdf_response(pdf, f"{org.name}{month:%Y年%m月}驻村干部考勤表.pdf")
 
 
 @login_required
