@@ -325,3 +325,17 @@ def test_att_07_printed_table_shows_signature_hash_and_stamp(world, policies, cl
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.content)).pages)
     assert "签字已失效" in text
     assert login("outsider").get(url, {"org": world.t1.pk, "month": "2024-03"}).status_code == 404
+
+
+def test_att_03_no_policy_gives_a_chinese_message_not_a_crash(world, clock, login):
+    """ATT-03/POL-01: with no adopted attendance policy, pages and sign-in say so in Chinese (no 500)."""
+    cadre = login("township_cadre")
+    resp = cadre.post(reverse("attendance:signin"), {})
+    assert resp.status_code == 400 and services.NO_POLICY in resp.content.decode()
+    assert not SignIn.objects.exists()
+    office = login("office")
+    for name in ("attendance:monthly", "attendance:duty", "attendance:stationed"):
+        resp = office.get(reverse(name), {"org": world.t1.pk})
+        assert resp.status_code == 400 and services.NO_POLICY in resp.content.decode(), name
+    resp = office.get(reverse("attendance:monthly"), {"org": world.t1.pk, "month": "2024-13"})
+    assert resp.status_code == 400

@@ -34,7 +34,7 @@ from ganbu.core.attachments import attachment_store
 from ganbu.core.audit import audit_record, snapshot
 from ganbu.core.calendar import work_calendar
 from ganbu.core.notify import notify, users_with_role
-from ganbu.core.policy import ResolvedPolicy, policy_resolve
+from ganbu.core.policy import PolicyMissing, ResolvedPolicy, policy_resolve
 from ganbu.org.models import STATIONED_TITLES, Org, Person, Post, User
 
 NOT_ALLOWED = "您没有权限办理此事项"
@@ -59,6 +59,7 @@ MEETING_TITLE = "请填写会议名称"
 MEETING_KIND = "会议类别无效"
 MEETING_PERSON = "参会人员不属于本镇"
 CLOSE_FUTURE = "不能对尚未到来的日期日结"
+NO_POLICY = "本镇在该日期没有施行中的考勤细则，请先在「细则设置」中施行"
 
 
 class AttendanceError(ValidationError):
@@ -84,7 +85,10 @@ def township_path(path: str) -> str:
 
 
 def resolve(org_path: str, on: date) -> ResolvedPolicy[Any]:
-    return policy_resolve("attendance", township_path(org_path), on)
+    try:
+        return policy_resolve("attendance", township_path(org_path), on)
+    except PolicyMissing:
+        raise AttendanceError(NO_POLICY) from None
 
 
 def _office_point(person: Person) -> tuple[float, float] | None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import ValidationError
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from ganbu.attendance import services
-from ganbu.core.policy import PolicyMissing
 from ganbu.org.models import TOWNSHIP_KINDS, Org
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def run_morning() -> dict[str, int]:
             out["meetings"] += len(services.meetings_schedule(org=org, today=today))
             out["gap_notices"] += services.duty_gaps_notify(org=org, now=now)
             out["late_tables"] += services.stationed_late_notify(org=org, on=today)
-        except PolicyMissing:
+        except ValidationError:
             log.info("no attendance policy for %s", org.path)
     return out
 
@@ -40,7 +40,7 @@ def run_evening() -> int:
         try:
             services.day_close(actor=None, org=org, on=today)
             closed += 1
-        except PolicyMissing:
+        except ValidationError:
             log.info("no attendance policy for %s", org.path)
     return closed
 

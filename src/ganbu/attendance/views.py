@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -71,6 +72,19 @@ def _msg(exc: ValidationError) -> str:
     return getattr(exc, "text", None) or "；".join(exc.messages)
 
 
+def guarded(view: Any) -> Any:
+    """Bad input or a missing policy anywhere in a page: a clear Chinese message (400), never a 500."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as exc:
+            return render(request, "attendance/error.html", {"error": _msg(exc)}, status=400)
+
+    return wrapper
+
+
 def _float(raw: str | None) -> float | None:
     try:
         return float(raw) if raw not in (None, "") else None
@@ -80,6 +94,7 @@ def _float(raw: str | None) -> float | None:
 
 # --- sign-in (ATT-01..03, ATT-09) -------------------------------------------------------------
 @login_required
+@guarded
 def signin(request: HttpRequest) -> HttpResponse:
     person = Person.objects.filter(pk=request.user.person_id).select_related("org").first() \
         if request.user.person_id else None
@@ -105,8 +120,8 @@ def signin(request: HttpRequest) -> HttpResponse:
     if person:
         try:
             policy = services.resolve(person.org_path, today)
-        except LookupError:
-            policy = None
+        except ValidationError as exc:
+            policy, error = None, error or _msg(exc)
     can_proxy = has_perm(request.user, "attendance.sign_for")
     return render(request, "attendance/signin.html", {
         "person": person, "record": record, "error": error, "today": today, "policy": policy,
@@ -115,6 +130,7 @@ def signin(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded
 def proxy(request: HttpRequest) -> HttpResponse:
     """代签 (ATT-02): the office signs for a cadre on a principal leader's authorisation."""
     org = queries.scoped_org(request.user, request.GET.get("org") or request.POST.get("org"), "attendance.sign_for")
@@ -138,6 +154,7 @@ def proxy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded
 def qr(request: HttpRequest) -> HttpResponse:
     """The rotating QR code shown at the office (ATT-09)."""
     org = queries.scoped_org(request.user, request.GET.get("org"), "attendance.sign_for")
@@ -160,6 +177,7 @@ def qr(request: HttpRequest) -> HttpResponse:
 
 # --- day sheet, stamp, close, corrections (ATT-03, ATT-04) -------------------------------------
 @login_required
+@guarded
 def sheet(request: HttpRequest) -> HttpResponse:
     org = queries.scoped_org(request.user, request.GET.get("org"), "attendance.view")
     try:
@@ -183,6 +201,7 @@ def sheet(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@guarded
 def stamp(request: HttpRequest) -> HttpResponse:
     org = queries.scoped_org(request.user, request.POST.get("org"), "attendance.stamp")
     try:
@@ -201,6 +220,7 @@ def stamp(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@guarded
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     day = access_object(request.user, DayStatus, pk, "attendance.correct")
     try:
@@ -215,6 +235,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@guarded
 def evidence(request: HttpRequest) -> HttpResponse:
     person = access_person(request.user, request.POST.get("person") or request.user.person_id, "attendance.view")
     try:
@@ -237,12 +258,9 @@ def _monthly(request: HttpRequest) -> queries.MonthlyStats:
 
 
 @login_required
+@guarded
 def monthly(request: HttpRequest) -> HttpResponse:
-    try:
-        stats = _monthly(request)
-    except ValidationError as exc:
-        messages.error(request, _msg(exc))
-        return redirect("attendance:monthly")
+    stats = _monthly(request)
     return render(request, "attendance/monthly.html", {
         "stats": stats, "org": stats.org, "month": f"{stats.month:%Y-%m}",
         "can_publish": has_perm(request.user, "notices.publish", stats.org.path)})
@@ -257,6 +275,7 @@ def _table(stats: queries.MonthlyStats) -> list[list[Any]]:
 
 
 @login_required
+@guarded
 def monthly_xlsx(request: HttpRequest) -> HttpResponse:
     stats = _monthly(request)
     data = xlsx_bytes([(f"{stats.month:%Y-%m}考勤", HEADERS, _table(stats))],
@@ -265,6 +284,7 @@ def monthly_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded
 def monthly_pdf(request: HttpRequest) -> HttpResponse:
     stats = _monthly(request)
     try:
@@ -278,6 +298,7 @@ def monthly_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@guarded
 def monthly_publish(request: HttpRequest) -> HttpResponse:
     org = queries.scoped_org(request.user, request.POST.get("org"), "notices.publish")
     try:
@@ -292,6 +313,7 @@ def monthly_publish(request: HttpRequest) -> HttpResponse:
 
 # --- duty roster (DUTY-01) --------------------------------------------------------------------
 @login_required
+@guarded
 def duty(request: HttpRequest) -> HttpResponse:
     org = queries.scoped_org(request.user, request.GET.get("org") or request.POST.get("org"), "duty.manage")
     if request.method == "POST":
@@ -315,6 +337,7 @@ def duty(request: HttpRequest) -> HttpResponse:
 
 # --- meetings (ATT-01, MTG-01, MTG-02) --------------------------------------------------------
 @login_required
+@guarded
 def meetings(request: HttpRequest) -> HttpResponse:
     org_id = request.GET.get("org") or request.POST.get("org")
     own = queries.own_path(request.user)
@@ -342,6 +365,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     m = queries.access_meeting(request.user, pk)
     people = services.meeting_participants(m)
@@ -374,6 +398,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- stationed cadres (ATT-07, ATT-08) --------------------------------------------------------
 @login_required
+@guarded
 def stationed(request: HttpRequest) -> HttpResponse:
     org = queries.scoped_org(request.user, request.GET.get("org") or request.POST.get("org"), "attendance.view")
     try:
@@ -416,6 +441,7 @@ MARKS = {"present": "√", "leave": "假", "trip": "差", "meeting": "会", "abs
 
 
 @login_required
+@guarded
 def stationed_pdf(request: HttpRequest) -> HttpResponse:
     """The printed table: the seal goes on this, and only a validly signed version shows as signed."""
     org = queries.scoped_org(request.user, request.GET.get("org"), "attendance.view")
@@ -445,6 +471,7 @@ def stationed_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@guarded
 def spot_check(request: HttpRequest) -> HttpResponse:
     person = access_person(request.user, request.POST.get("person"), "attendance.spot_check")
     try:
