@@ -28,3 +28,9 @@ def clock(monkeypatch):
     state.set = _set
     monkeypatch.setattr(services, "_now", lambda: state.now)
     return state
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded evidence goes to a temporary directory, not var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
