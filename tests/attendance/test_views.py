@@ -339,3 +339,11 @@ def test_att_03_no_policy_gives_a_chinese_message_not_a_crash(world, clock, logi
         assert resp.status_code == 400 and services.NO_POLICY in resp.content.decode(), name
     resp = office.get(reverse("attendance:monthly"), {"org": world.t1.pk, "month": "2024-13"})
     assert resp.status_code == 400
+
+
+def test_att_04_cadre_sees_his_own_month_on_the_phone_page(world, policies, clock, login):
+    """ATT-04: the cadre sees each closed day of his month and what it counted as."""
+    services.day_close(actor=world.users.office, org=world.t1, on=MON)
+    clock.set(at(2024, 3, 5, 8, 0))
+    body = login("township_cadre").get(reverse("attendance:signin")).content.decode()
+    assert 'id="my-month"' in body and "4日 缺勤" in body

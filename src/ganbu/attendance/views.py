@@ -123,7 +123,11 @@ def signin(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             policy, error = None, error or _msg(exc)
     can_proxy = has_perm(request.user, "attendance.sign_for")
+    month_days = list(DayStatus.objects.filter(person=person, date__range=services.month_bounds(today))
+                      .order_by("date").values_list("date", "status")) if person else []
+    labels = dict(DayStatusKind.choices)
     return render(request, "attendance/signin.html", {
+        "month_days": [(d, labels.get(s, s), s) for d, s in month_days],
         "person": person, "record": record, "error": error, "today": today, "policy": policy,
         "can_proxy": can_proxy, "no_person": NO_PERSON, "qr": (request.GET.get("qr") or "")[:32],
     }, status=status)
