@@ -347,3 +347,11 @@ def test_att_04_cadre_sees_his_own_month_on_the_phone_page(world, policies, cloc
     clock.set(at(2024, 3, 5, 8, 0))
     body = login("township_cadre").get(reverse("attendance:signin")).content.decode()
     assert 'id="my-month"' in body and "4日 缺勤" in body
+
+
+def test_att_03_day_sheet_lists_who_has_not_signed(world, policies, clock, login):
+    """ATT-03: the office's day sheet shows who signed (and how) and who has not yet."""
+    services.signin_record(actor=world.users.office, person=world.people.office, at=at(2024, 3, 4, 8, 0))
+    resp = login("office").get(reverse("attendance:sheet"), {"org": world.t1.pk, "date": "2024-03-04"})
+    missing = [p.name for p in resp.context["missing"]]
+    assert "钱干部" in missing and "郑队员" in missing and "赵办事" not in missing

@@ -196,8 +196,13 @@ def sheet(request: HttpRequest) -> HttpResponse:
                     .order_by("org_path", "person__name"))
     signins = list(SignIn.objects.filter(org_path__startswith=org.path, date=day).select_related(
         "person", "proxy_by", "authorised_by").order_by("at"))
+    policy = services.resolve(org.path, day)
+    signed_ids = {s.person_id for s in signins}
+    expected = Person.objects.filter(pk__in=services._daily_posts(policy.params, org.path, day).values("person_id"))
+    missing = [p for p in expected.order_by("org_path", "name") if p.pk not in signed_ids]
     return render(request, "attendance/sheet.html", {
-        "org": org, "day": day, "sheet": day_sheet, "statuses": statuses, "signins": signins,
+        "org": org, "day": day, "sheet": day_sheet, "statuses": statuses, "signins": signins, "missing": missing,
+        "cutoff": policy.params.signin_cutoff,
         "kinds": DayStatusKind.choices, "can_stamp": has_perm(request.user, "attendance.stamp", org.path),
         "can_correct": has_perm(request.user, "attendance.correct", org.path),
         "prev": day - timedelta(days=1), "next": day + timedelta(days=1)})
