@@ -412,6 +412,10 @@ def main() -> int:
     setup_django(url, fresh=not args.reuse)
     if not args.reuse:
         build(args.scale)
+    else:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     only = set(filter(None, args.only.split(",")))
     workloads = {
         "monthly_attendance": lambda: bench_monthly(args.runs),

@@ -29,6 +29,10 @@ def test_generator_smoke_writes_every_table_deterministically(smoke):
     days = generate_attendance(gen, seed=7)
     assert days == people * scale.working_days == DayStatus.objects.count()
     assert SignIn.objects.count() == DayStatus.objects.filter(status="present").count() > 0
+    # The SQL path (PostgreSQL) and the Python path (SQLite) write the same statuses.
+    from benchmarks.generate import day_status
+
+    assert all(s == day_status(pid, d, 7) for pid, d, s in DayStatus.objects.values_list("person_id", "date", "status"))
     entries = generate_points(gen, scale, seed=7)
     assert entries == scale.village_cadres * scale.points_per_cadre == PointEntry.objects.count()
 
