@@ -293,10 +293,18 @@ def absence_evaluate(*, person_ids: list[int], on: date, actor: Any = None) -> l
     from ganbu.cases.services import case_open_from_finding
 
     policy = resolve(Person.objects.filter(pk=person_ids[0]).values_list("org_path", flat=True)[0], on)
+    since = date(on.year - 1, 1, 1)
+    # only people with enough absences to reach either threshold are read day by day
+    need = min(policy.params.absence_run_days, policy.params.absence_year_days)
+    person_ids = list(DayStatus.objects.filter(person_id__in=person_ids, date__gte=since, date__lte=on,
+                                               status=DayStatusKind.ABSENT)
+                      .values("person_id").annotate(n=Count("id")).filter(n__gte=need)
+                      .values_list("person_id", flat=True))
+    if not person_ids:
+        return []
     people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids)}
     days: dict[int, list[rules.DayFact]] = {pid: [] for pid in person_ids}
-    for pid, d, status, prov in (DayStatus.objects.filter(person_id__in=person_ids, date__gte=date(on.year - 1, 1, 1),
-                                                          date__lte=on)
+    for pid, d, status, prov in (DayStatus.objects.filter(person_id__in=person_ids, date__gte=since, date__lte=on)
                                  .order_by("person_id", "date").values_list("person_id", "date", "status",
                                                                             "provisional")):
         days[pid].append(rules.DayFact(d, status, True, prov))
