@@ -638,7 +638,9 @@ def meetings_schedule(*, org: Org, today: date, actor: Any = None) -> list[Meeti
                 audit_record(actor=actor, action="meeting.schedule", object_type="meeting", object_id=meeting.pk,
                              org_path=org.path, after=snapshot(meeting))
     if created:
-        posts = _daily_posts(policy.params, org.path, today)
+        posts = Post.objects.filter(org__path__startswith=org.path, start__lte=today,
+                                    title__in=list(policy.params.daily_titles)).filter(
+            Q(end__isnull=True) | Q(end__gte=today))  # S0: the township's own cadres (镇干部)
         users = list(User.objects.filter(person_id__in=Subquery(posts.values("person_id"))))
         users += users_with_role("township_office", org.path)
         for meeting in created:
