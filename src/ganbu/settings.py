@@ -136,7 +136,7 @@ def _database() -> dict:
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": parsed.hostname or "127.0.0.1",
         "PORT": str(parsed.port or 5432),
-        "CONN_MAX_AGE": int(os.environ.get("GANBU_CONN_MAX_AGE", "60")),
+        "CONN_MAX_AGE": int(os.environ.get("GANBU_CONN_MAX_AGE", "0" if _env_bool("GANBU_TESTING") else "60")),
         "TEST": {"NAME": f"test_{name}{os.environ.get('GANBU_TEST_DB_SUFFIX', '')}"},
     }
 

@@ -138,7 +138,7 @@ def signin_record(*, actor: Any, person: Person, at: datetime | None = None, lat
     if qr_token:
         qr_ok = rules.qr_verify(settings.SECRET_KEY, person.org_path, qr_token, ts=at.timestamp(),
                                 seconds=policy.params.qr_window_seconds)
-    proof = rules.proof_check(policy.params, office=_office_point(person), lat=lat, lng=lng,
+    proof = rules.proof_check(policy.params, office=_office_point(person) if lat is not None else None, lat=lat, lng=lng,
                               coord_system=coord_system or "wgs84", qr_ok=qr_ok)
     if not proof.ok:
         raise AttendanceError(proof.error, "location" if proof.proof == "geofence" else None)

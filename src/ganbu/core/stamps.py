@@ -3,8 +3,8 @@
 Each process caches the working-day calendar and resolved policies; before using them it reads
 this stamp (max timestamps and counts of the rows they come from). A change made by any process
 shows on the next read everywhere, so no state that matters lives in one process. Within one
-request the stamp is read once (``StampMiddleware``); a write in that request calls
-:func:`invalidate` so the request itself sees it.
+request, and within one transaction, the stamp is read once (``StampMiddleware``); a calendar or
+policy write calls :func:`invalidate` so the request itself sees it.
 """
 
 from __future__ import annotations
@@ -25,15 +25,27 @@ _SQL = (
 )
 
 
-def _read() -> tuple[Any, ...]:
-    memo = getattr(_local, "memo", None)
-    if memo is not None and "row" in memo:
-        return memo["row"]
+def _query() -> tuple[Any, ...]:
     with connection.cursor() as cur:
         cur.execute(_SQL)
-        row = tuple(cur.fetchone())
-    if memo is not None:
-        memo["row"] = row
+        return tuple(cur.fetchone())
+
+
+def _read() -> tuple[Any, ...]:
+    memo = getattr(_local, "memo", None)
+    if memo is not None:  # in a request: read once per request, whatever its transactions
+        if "row" not in memo:
+            memo["row"] = _query()
+        return memo["row"]
+    # Outside a request, within one transaction (a service call) it is read once too. The
+    # outermost atomic block is held, not its id, so a later block is never mistaken for it.
+    outer = connection.atomic_blocks[0] if connection.in_atomic_block and connection.atomic_blocks else None
+    tx = getattr(_local, "tx", None)
+    if outer is not None and tx is not None and tx[0] is outer:
+        return tx[1]
+    row = _query()
+    if outer is not None:
+        _local.tx = (outer, row)
     return row
 
 
@@ -49,6 +61,7 @@ def invalidate() -> None:
     memo = getattr(_local, "memo", None)
     if memo is not None:
         memo.clear()
+    _local.tx = None
 
 
 class StampMiddleware:
