@@ -45,12 +45,16 @@ demo: $(STAMP)
 	GANBU_DEBUG=1 $(PY) manage.py migrate --noinput -v 0
 	GANBU_DEBUG=1 $(PY) manage.py load_demo --if-empty
 
+MYPY_FILES := src/ganbu/*/rules.py src/ganbu/org/roster_rules.py src/ganbu/core/workdays.py src/ganbu/core/stamps.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy $(MYPY_FILES)
 
 # make test: lint, then the whole suite on SQLite; with GANBU_DATABASE set, on that database.
 test: $(STAMP) sysdeps browserdeps
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy $(MYPY_FILES)
 	GANBU_TESTING=1 GANBU_HUEY=immediate $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-pg: $(STAMP)

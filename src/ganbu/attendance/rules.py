@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from datetime import date as _date
 from decimal import Decimal
 from typing import Any
 
@@ -334,9 +335,9 @@ def duty_gaps(slots: Iterable[tuple[datetime, datetime]], start: datetime, end: 
 @dataclass(frozen=True)
 class PlannedMeeting:
     kind: str
-    date: date
+    date: _date
     title: str
-    due: date | None = None
+    due: _date | None = None
 
 
 def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:

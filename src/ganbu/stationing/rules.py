@@ -126,9 +126,9 @@ def rsv_02_shortfalls(policy: ReservesParams, members: Iterable[TeamMember], on:
     """RSV-02: what a village team lacks: ≥2 aged 45 or under, ≥1 aged 35 or under, ≥1 woman among reserves."""
     people = list(members)
     team = [m for m in people if not m.reserve and m.birth_date]
-    young = sum(1 for m in team if _within(full_years(m.birth_date, on), policy.young_age,  # type: ignore[arg-type]
+    young = sum(1 for m in team if _within(full_years(m.birth_date, on), policy.young_age,  # type: ignore[arg-type,misc]
                                             policy.age_limit_inclusive))
-    younger = sum(1 for m in team if _within(full_years(m.birth_date, on), policy.younger_age,  # type: ignore[arg-type]
+    younger = sum(1 for m in team if _within(full_years(m.birth_date, on), policy.younger_age,  # type: ignore[arg-type,misc]
                                               policy.age_limit_inclusive))
     women = sum(1 for m in people if m.reserve and m.gender == "F")
     out = []
@@ -178,7 +178,7 @@ def stn_13_board_contact(policy: StationingParams, work_phone: str, private_phon
 
 def periods(start: date, end: date, months: int) -> list[tuple[date, date]]:
     """Calendar periods of ``months`` (quarters, halves, years aligned to 1 January) touching [start, end]."""
-    out = []
+    out: list[tuple[date, date]] = []
     year, month = start.year, ((start.month - 1) // months) * months + 1
     while True:
         p_start = date(year, month, 1)
