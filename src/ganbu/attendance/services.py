@@ -125,14 +125,15 @@ def signin_record(*, actor: Any, person: Person, at: datetime | None = None, lat
     at = at or _now()
     local = timezone.localtime(at)
     day = local.date()
-    existing = SignIn.objects.filter(person=person, date=day).first()
-    if existing:
-        return existing, False
     policy = resolve(person.org_path, day)
     cal = work_calendar(person.org_path)
     refusal = rules.signin_refusal(cutoff=policy.params.signin_cutoff, local_time=local.time(),
                                    is_workday=cal.is_workday(day), stamped=_stamped(person.org_path, day))
     if refusal:
+        # A cadre who already signed in today gets his record back, even after the cut-off.
+        existing = SignIn.objects.filter(person=person, date=day).first()
+        if existing:
+            return existing, False
         raise AttendanceError(refusal)
     qr_ok = None
     if qr_token:
@@ -141,6 +142,9 @@ def signin_record(*, actor: Any, person: Person, at: datetime | None = None, lat
     proof = rules.proof_check(policy.params, office=_office_point(person) if lat is not None else None, lat=lat, lng=lng,
                               coord_system=coord_system or "wgs84", qr_ok=qr_ok)
     if not proof.ok:
+        existing = SignIn.objects.filter(person=person, date=day).first()
+        if existing:
+            return existing, False
         raise AttendanceError(proof.error, "location" if proof.proof == "geofence" else None)
     sign = SignIn(person=person, date=day, at=at, org_path=person.org_path, latitude=lat, longitude=lng,
                   coord_system=(coord_system or "wgs84") if lat is not None else "", distance_m=proof.distance_m,
