@@ -306,7 +306,11 @@ def generate_points(gen: Generated, scale: Scale, seed: int = 2026) -> int:
                        "recorded_by_id": recorder.pk, "approved_by_id": recorder.pk,
                        "policy_version_id": cycle.policy_version_id, "policy_ref": ""}
 
-    return copy_rows(PointEntry, rows())
+    count = copy_rows(PointEntry, rows())
+    from ganbu.points.services import tally_refresh
+
+    tally_refresh(cycle_ids=[c.pk for c in cycles.values()])
+    return count
 
 
 def _attendance_sql(gen: Generated, versions: dict[str, int], seed: int) -> int:

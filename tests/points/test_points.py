@@ -172,6 +172,7 @@ def test_pts_06_threshold_case_first_warning_then_removal_across_cycles(world, p
                                   status="approved", approved_by=world.users.township_head,
                                   policy_version_id=prev.policy_version_id, policy_ref=prev.policy_ref)
     assert e.pk
+    services.tally_refresh(cycle_ids=[prev.pk])
     services.cycle_summarise(actor=world.users.office, cycle=prev, kind="final")
     first = Case.objects.get(rule_id="PTS-06", subject=sec)
     assert first.measure == "warning_talk" and first.policy_version_id == prev.policy_version_id
@@ -282,6 +283,7 @@ def test_pts_04_sql_rank_matches_the_stated_tie_method(world, pts):
         PointEntry(cycle=pts.cycle, person=p, item=pts.town, org_path=p.org_path, points=rnd.choice([0, 1, 2, 3, 5]),
                    date=pts.today, note="x", recorded_by=world.users.office, status="approved",
                    policy_version_id=pts.cycle.policy_version_id, policy_ref="x") for p in people])
+    services.tally_refresh(cycle_ids=[pts.cycle.pk])
     rows = queries.ranking(world.t1.path, "village", pts.year)
     expected = rules.competition_ranks([(r.person_id, r.total) for r in rows])
     assert {r.person_id: r.rank for r in rows} == expected

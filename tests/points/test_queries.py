@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from ganbu.org.models import Org, OrgKind, Person
+from ganbu.points import queries
 from ganbu.points.models import PointEntry
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,9 @@ def _bulk_cadres(world, pts, n: int) -> None:
                    note="批量", recorded_by=world.users.office, status="approved",
                    approved_by=world.users.township_head, policy_version_id=pts.cycle.policy_version_id,
                    policy_ref=pts.cycle.policy_ref) for i, p in enumerate(people)])
+    from ganbu.points.services import tally_refresh
+
+    tally_refresh(cycle_ids=[pts.cycle.pk])  # a bulk load refreshes the tallies as approval would
 
 
 def test_pts_04_township_ranking_fixed_queries(world, pts, give, login, django_assert_num_queries):
@@ -70,3 +74,18 @@ def test_pts_04_ranking_of_2240_cadres_same_fixed_queries(world, pts, login, dja
     _warm(county, url, {"org": world.county.pk})
     with django_assert_num_queries(COUNTY_QUERIES):
         county.get(url, {"org": world.county.pk})
+
+
+def test_pts_04_ranking_reads_tallies_kept_equal_to_approved_entries(world, pts, give):
+    """PTS-04: the tally behind the ranking equals the sum of approved entries after each approval."""
+    from django.db.models import Sum
+
+    from ganbu.points.models import PointTally
+
+    give(world.people.cadre_a, pts.upper, 5)
+    give(world.people.cadre_a, pts.upper, 3)
+    tally = PointTally.objects.get(person=world.people.cadre_a, cycle=pts.cycle)
+    approved = PointEntry.objects.filter(person=world.people.cadre_a, cycle=pts.cycle, status="approved")
+    assert tally.total == approved.aggregate(s=Sum("points"))["s"] and tally.entries == approved.count() == 2
+    row = next(r for r in queries.ranking(world.t1.path, "village", pts.year) if r.person_id == world.people.cadre_a.pk)
+    assert row.total == tally.total

@@ -166,3 +166,26 @@ class ThresholdHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} 第{self.level}次"
+
+
+class PointTally(models.Model):
+    """Approved points per cadre per cycle, refreshed whenever an entry is approved.
+
+    Rankings read one row per cadre instead of summing every entry: a province ranking stays a
+    window over the cadres, not a scan of millions of entries (issue 5).
+    """
+
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="point_tallies")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="tallies")
+    org_path = models.CharField(max_length=16)
+    total = models.DecimalField("合计", max_digits=9, decimal_places=1, default=0)
+    deductions = models.DecimalField("扣分合计（负数）", max_digits=9, decimal_places=1, default=0)
+    entries = models.PositiveIntegerField("已审核条目", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "cycle"], name="point_tally_once")]
+        indexes = [models.Index(fields=["org_path"], name="point_tally_path", opclasses=["varchar_pattern_ops"])]
+        verbose_name = "积分台账汇总"
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.cycle_id} {self.total}"

@@ -37,18 +37,19 @@ def _entry_filter(year: int, scope: str, prefix: str = "point_entries__") -> Q:
 def ranking(prefix: str, scope: str, year: int) -> list[RankRow]:
     """Every cadre under ``prefix`` ranked within his township, in one SQL statement.
 
-    total = approved additions − approved deductions; RANK() partitioned by township (a ranking
+    total = approved additions − approved deductions (kept per cadre and cycle in ``PointTally``
+    when entries are approved); RANK() partitioned by township (a ranking
     covers one catalogue's scope, PTS-04), ties per ``rules.TIE_METHOD``.
     """
-    ef = _entry_filter(year, scope)
+    # One row per cadre from the tallies that approval keeps (models.PointTally), not a sum of entries.
+    tf = Q(point_tallies__cycle__year=year, point_tallies__cycle__scope=scope)
     qs = (
         ranked_people(prefix, scope)
         .annotate(township=Substr("org_path", 1, 9))
         .values("id", "name", "org_path", "org__name", "township")
         .annotate(
-            total=Coalesce(Sum("point_entries__points", filter=ef), ZERO, output_field=DEC),
-            deductions=Coalesce(Sum("point_entries__points", filter=ef & Q(point_entries__points__lt=0)), ZERO,
-                                output_field=DEC),
+            total=Coalesce(Sum("point_tallies__total", filter=tf), ZERO, output_field=DEC),
+            deductions=Coalesce(Sum("point_tallies__deductions", filter=tf), ZERO, output_field=DEC),
         )
         .annotate(rank=Window(Rank(), partition_by=[F("township")], order_by=F("total").desc()))
         .order_by("township", "rank", "name", "id")

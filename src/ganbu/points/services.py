@@ -22,7 +22,16 @@ from ganbu.notices.models import NoticeKind
 from ganbu.notices.services import notice_publish_with_policy
 from ganbu.org.models import TOWNSHIP_KINDS, Org, Person
 from ganbu.points import queries, rules
-from ganbu.points.models import Cycle, CycleSummary, Kind, PointEntry, PointItem, Scope, ThresholdHit
+from ganbu.points.models import (
+    Cycle,
+    CycleSummary,
+    Kind,
+    PointEntry,
+    PointItem,
+    PointTally,
+    Scope,
+    ThresholdHit,
+)
 
 NO_PERMISSION = "您无权进行此操作"
 SELF_APPROVAL = "记录人不能审核自己录入的积分，须由另一名有审核权限的人员审核"
@@ -187,6 +196,7 @@ def point_entry_approve(*, actor: Any, entry: PointEntry) -> PointEntry:
     entry.approved_by = actor
     entry.approved_at = timezone.now()
     entry.save(update_fields=["status", "approved_by", "approved_at"])
+    tally_refresh(person_ids=[entry.person_id], cycle_ids=[entry.cycle_id])
     audit_record(actor=actor, action="points.approve", object_type="point_entry", object_id=entry.pk,
                  org_path=entry.org_path, before=before, after=snapshot(entry))
     return entry
@@ -327,3 +337,26 @@ def cycle_appeal_target(object_id: str, user: Any) -> Any:
     start = timezone.localtime(last.created_at).date() if last else timezone.localdate()
     return AppealTarget(person_id=person.pk, org_path=person.org_path, start=start, object_type="point_cycle",
                         object_id=str(cycle.pk))
+
+
+def tally_refresh(*, cycle_ids: list[int] | None = None, person_ids: list[int] | None = None) -> int:
+    """Recount ``PointTally`` from approved entries: one GROUP BY and one bulk upsert. Called by
+    every write that approves entries; bulk loads call it once for their cycles."""
+    from django.db.models import Count, Q, Sum
+
+    qs = PointEntry.objects.filter(status=PointEntry.Status.APPROVED)
+    if cycle_ids is not None:
+        qs = qs.filter(cycle_id__in=cycle_ids)
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=person_ids)
+    rows = [
+        PointTally(person_id=r["person_id"], cycle_id=r["cycle_id"], org_path=r["path"], total=r["total"],
+                   deductions=r["deductions"] or 0, entries=r["n"])
+        for r in qs.values("person_id", "cycle_id").annotate(
+            path=Max("org_path"), total=Sum("points"), deductions=Sum("points", filter=Q(points__lt=0)),
+            n=Count("id")).order_by()
+    ]
+    PointTally.objects.bulk_create(rows, batch_size=5000, update_conflicts=True,
+                                   unique_fields=["person", "cycle"],
+                                   update_fields=["org_path", "total", "deductions", "entries"])
+    return len(rows)
