@@ -78,7 +78,7 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
     base = MonthTally.objects.filter(org_path__startswith=org.path, month__range=(half_start, first))
     # One GROUP BY (person, org of the tally): person rows and org rows are both folds of it, so
     # the page reads the tallies once. Executed as plain tuples: no per-row ORM conversion.
-    keys = ("days", "half_days", "half_absent", *STATUSES)
+    keys = ("days", *STATUSES, "half_days", "half_absent")  # MonthlyRow's field order
     grouped = (base.values("person_id", "org_path")
                .annotate(name=Max("person__name"), path=Max("person__org_path"), **_sums(first))
                .values_list("person_id", "org_path", "name", "path", *[f"n_{k}" for k in keys]).order_by())
@@ -89,12 +89,14 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
     people: dict[int, list[Any]] = {}
     orgs: dict[str, list[int]] = {}
     for pid, tally_path, name, path, *counts in tuples:
-        person = people.setdefault(pid, [name, path, [0] * len(keys)])
-        org_counts = orgs.setdefault(tally_path, [0] * len(keys))
-        for i, n in enumerate(counts):
-            person[2][i] += n or 0
-            org_counts[i] += n or 0
-    paths = {v[1] for v in people.values()} | set(orgs)
+        person = people.get(pid)
+        if person is None:
+            people[pid] = [path, name, pid, counts]
+        else:  # moved between orgs within the half-year: one row per person all the same
+            person[3] = [a + b for a, b in zip(person[3], counts, strict=True)]
+        org_counts = orgs.get(tally_path)
+        orgs[tally_path] = counts if org_counts is None else [a + b for a, b in zip(org_counts, counts, strict=True)]
+    paths = {v[0] for v in people.values()} | set(orgs)
     names = dict(Org.objects.filter(path__in=paths).values_list("path", "name"))
     stats = MonthlyStats(org=org, month=first, half_start=half_start, rate=Decimal(params.deduction_per_absence),
                          policy_ref=policy.ref, policy_version_id=policy.version_id)
@@ -106,15 +108,11 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
             hit = rate_cache[n] = rules.deduction(params, n)
         return hit
 
-    def row(counts: list[int], pid: int | None, name: str, path: str) -> MonthlyRow:
-        out = MonthlyRow(pid, name, path, names.get(path, path), **dict(zip(keys, counts, strict=True)))
-        out.deduction = money(out.absent)
-        out.half_deduction = money(out.half_absent)
-        return out
-
-    stats.rows = sorted((row(c, pid, name, path) for pid, (name, path, c) in people.items()),
-                        key=lambda r: (r.org_path, r.name, r.person_id))
-    stats.org_rows = [row(orgs[p], None, names.get(p, p), p) for p in sorted(orgs)]
+    absent, half_absent = keys.index("absent"), keys.index("half_absent")
+    stats.rows = [MonthlyRow(pid, name, path, names.get(path, path), *c, money(c[absent]), money(c[half_absent]))
+                  for path, name, pid, c in sorted(people.values(), key=lambda v: (v[0], v[1], v[2]))]
+    stats.org_rows = [MonthlyRow(None, names.get(p, p), p, names.get(p, p), *orgs[p], money(orgs[p][absent]),
+                                 money(orgs[p][half_absent])) for p in sorted(orgs)]
     total = MonthlyRow(None, "合计", org.path, org.name)
     for r in stats.org_rows:
         for k in ("days", "half_days", "half_absent", *STATUSES):

@@ -84,7 +84,8 @@ class PolicyVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org", "module", "period_start", "version"], name="policy_version_unique")
         ]
-        indexes = [models.Index(fields=["module", "status", "org"])]
+        indexes = [models.Index(fields=["module", "status", "org"]),
+                   models.Index(fields=["status", "adopted_at"], name="policy_adopted_at")]
         verbose_name = "细则版本"
 
     def __str__(self) -> str:

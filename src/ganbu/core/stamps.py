@@ -1,5 +1,8 @@
 """One cheap query that tells every process whether its calendar and policy caches are stale.
 
+Policy versions are never deleted or edited once adopted (a change is a new version), so the
+latest adoption time and the highest id say everything; both are index lookups.
+
 Each process caches the working-day calendar and resolved policies; before using them it reads
 this stamp (max timestamps and counts of the rows they come from). A change made by any process
 shows on the next read everywhere, so no state that matters lives in one process. Within one
@@ -21,7 +24,7 @@ _SQL = (
     "SELECT (SELECT MAX(updated_at) FROM core_calendarday), (SELECT COUNT(*) FROM core_calendarday), "
     "(SELECT MAX(updated_at) FROM core_calendaryear), (SELECT COUNT(*) FROM core_calendaryear), "
     "(SELECT MAX(adopted_at) FROM core_policyversion WHERE status = 'adopted'), "
-    "(SELECT COUNT(*) FROM core_policyversion WHERE status = 'adopted'), (SELECT MAX(id) FROM core_policyversion)"
+    "(SELECT MAX(id) FROM core_policyversion)"
 )
 
 
