@@ -96,8 +96,8 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
             person[3] = [a + b for a, b in zip(person[3], counts, strict=True)]
         org_counts = orgs.get(tally_path)
         orgs[tally_path] = counts if org_counts is None else [a + b for a, b in zip(org_counts, counts, strict=True)]
-    paths = {v[0] for v in people.values()} | set(orgs)
-    names = dict(Org.objects.filter(path__in=paths).values_list("path", "name"))
+    # Names of every org under this one: one prefix range scan, not an IN list of hundreds of paths.
+    names = dict(Org.objects.filter(path__startswith=org.path).values_list("path", "name"))
     stats = MonthlyStats(org=org, month=first, half_start=half_start, rate=Decimal(params.deduction_per_absence),
                          policy_ref=policy.ref, policy_version_id=policy.version_id)
     rate_cache: dict[int, Decimal] = {}
