@@ -116,7 +116,7 @@ def signin_population() -> None:
 def counties() -> list[Any]:
     from ganbu.org.models import Org
 
-    return list(Org.objects.filter(kind="county").exclude(name="签到基准县").order_by("path"))
+    return list(Org.objects.filter(kind="county").exclude(name__in=["签到基准县", "导入基准县"]).order_by("path"))
 
 
 # ---------------------------------------------------------------- workloads

@@ -355,3 +355,20 @@ def test_att_03_day_sheet_lists_who_has_not_signed(world, policies, clock, login
     resp = login("office").get(reverse("attendance:sheet"), {"org": world.t1.pk, "date": "2024-03-04"})
     missing = [p.name for p in resp.context["missing"]]
     assert "钱干部" in missing and "郑队员" in missing and "赵办事" not in missing
+
+
+def test_att_05_monthly_rows_escape_names():
+    """ATT-05: the monthly table body is built in Python for speed; names and org names stay escaped."""
+    from datetime import date
+    from decimal import Decimal
+
+    from ganbu.attendance.queries import MonthlyRow, MonthlyStats
+    from ganbu.attendance.views import _rows_html
+
+    stats = MonthlyStats(org=None, month=date(2025, 6, 1), half_start=date(2025, 1, 1), rate=Decimal("20"),
+                         policy_ref="", policy_version_id=None)
+    stats.rows = [MonthlyRow(1, "<b>张三</b>", "330521100201", "东村&", days=21, present=20, absent=1,
+                             deduction=Decimal("20.00"))]
+    html = _rows_html(stats)
+    assert "<b>" not in html and "&lt;b&gt;张三&lt;/b&gt;" in html and "东村&amp;" in html
+    assert '<td class="num">21</td><td class="num">20</td>' in html and "20.00" in html

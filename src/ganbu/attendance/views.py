@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from ganbu.attendance import queries, rules, services
@@ -271,8 +273,18 @@ def _monthly(request: HttpRequest) -> queries.MonthlyStats:
 def monthly(request: HttpRequest) -> HttpResponse:
     stats = _monthly(request)
     return render(request, "attendance/monthly.html", {
-        "stats": stats, "org": stats.org, "month": f"{stats.month:%Y-%m}",
+        "stats": stats, "org": stats.org, "month": f"{stats.month:%Y-%m}", "rows_html": _rows_html(stats),
         "can_publish": has_perm(request.user, "notices.publish", stats.org.path)})
+
+
+def _rows_html(stats: queries.MonthlyStats) -> str:
+    """The per-person table body. A county has thousands of rows: joined in Python (names
+    escaped) it renders in a few milliseconds, where the template loop took ~200 ms."""
+    num = '<td class="num">'
+    return mark_safe("".join(  # noqa: S308 - every text cell is escaped; the rest are numbers
+        f"<tr><td>{escape(r.name)}</td><td>{escape(r.org_name)}</td>{num}{r.days}</td>{num}{r.present}</td>"
+        f"{num}{r.leave}</td>{num}{r.trip}</td>{num}{r.meeting}</td>{num}{r.absent}</td>{num}{r.deduction}</td>"
+        f"{num}{r.half_absent}</td>{num}{r.half_deduction}</td></tr>" for r in stats.rows))
 
 
 HEADERS = ["姓名", "单位", "应出勤(天)", "出勤", "请假", "出差", "开会", "缺勤", "扣款(元)", "半年累计缺勤", "半年累计扣款(元)"]
