@@ -1,6 +1,7 @@
--- wrk script: each request signs in a distinct cadre (a session per cadre), POSTing the JSON API.
--- SESSIONS names a file of "sessionid csrftoken" lines; threads take interleaved lines.
-local sessions = {}
+-- wrk script: each request signs in a distinct cadre, POSTing the JSON API.
+-- CREDENTIALS names a file of lines "bearer <token>" (the phone app) or "<sessionid> <csrftoken>"
+-- (the phone browser page); threads take interleaved lines.
+local creds = {}
 local counter = 0
 local stride = 1
 local offset = 0
@@ -12,21 +13,24 @@ function setup(thread)
 end
 
 function init(args)
-  for line in io.lines(os.getenv("SESSIONS")) do
-    local sid, csrf = line:match("(%S+) (%S+)")
-    sessions[#sessions + 1] = {sid, csrf}
+  for line in io.lines(os.getenv("CREDENTIALS")) do
+    local a, b = line:match("(%S+) (%S+)")
+    local headers = {}
+    headers["Content-Type"] = "application/json"
+    if a == "bearer" then
+      headers["Authorization"] = "Bearer " .. b
+    else
+      headers["Cookie"] = "sessionid=" .. a .. "; csrftoken=" .. b
+      headers["X-CSRFToken"] = b
+    end
+    creds[#creds + 1] = headers
   end
   offset = tonumber(tid) or 0
   stride = tonumber(os.getenv("THREADS") or "1")
 end
 
 request = function()
-  local i = (offset + counter * stride) % #sessions + 1
+  local i = (offset + counter * stride) % #creds + 1
   counter = counter + 1
-  local s = sessions[i]
-  local headers = {}
-  headers["Content-Type"] = "application/json"
-  headers["Cookie"] = "sessionid=" .. s[1] .. "; csrftoken=" .. s[2]
-  headers["X-CSRFToken"] = s[2]
-  return wrk.format("POST", "/api/attendance/signin", headers, "{}")
+  return wrk.format("POST", "/api/attendance/signin", creds[i], "{}")
 end

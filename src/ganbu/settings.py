@@ -184,6 +184,8 @@ else:
     raise ImproperlyConfigured(f"GANBU_HUEY must be immediate, sqlite or redis, got {HUEY_MODE!r}")
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Phone-app bearer tokens (ganbu.org.tokens) expire after this many seconds; revoking ends them at once.
+GANBU_TOKEN_MAX_AGE = int(os.environ.get("GANBU_TOKEN_MAX_AGE", str(30 * 24 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
+from ganbu.api.auth import TokenAuth
 from ganbu.core.access import NOT_FOUND, NotFound
 
 
@@ -22,7 +23,7 @@ class ChineseJSONRenderer(JSONRenderer):
         return json.dumps(data, cls=self.encoder_class, **self.json_dumps_params)
 
 
-api = NinjaAPI(title="ganbu API", version="1", renderer=ChineseJSONRenderer(), auth=django_auth,
+api = NinjaAPI(title="ganbu API", version="1", renderer=ChineseJSONRenderer(), auth=[TokenAuth(), django_auth],
                urls_namespace="api")
 
 

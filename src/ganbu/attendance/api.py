@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from ninja.security import django_auth
 
+from ganbu.api.auth import SignInTokenAuth
 from ganbu.attendance import queries, services
+from ganbu.attendance.signin_statement import signin_by_token
 from ganbu.attendance.views import NO_PERSON, _month, _msg
 from ganbu.org.models import Person
+from ganbu.org.tokens import TokenClaims
+
+TOKEN_INVALID = "登录凭证已失效（账号停用或凭证已注销），请重新登录"
 
 router = Router(tags=["考勤"])
 
@@ -35,15 +42,27 @@ class Error(Schema):
     detail: str
 
 
-@router.post("/signin", response={200: SignInOut, 201: SignInOut, 400: Error})
+@router.post("/signin", response={200: SignInOut, 201: SignInOut, 400: Error, 401: Error},
+             auth=[SignInTokenAuth(), django_auth])
 def signin(request: Any, payload: SignInIn) -> Any:
-    """Sign in for today (ATT-01..03, ATT-09). A repeat returns the first record (200)."""
+    """Sign in for today (ATT-01..03, ATT-09). A repeat returns the first record (200).
+
+    With a bearer token (the phone app) a new sign-in is one SQL statement on PostgreSQL;
+    refusals, repeats and everything else take the general path below.
+    """
+    if payload.coord_system not in {"wgs84", "gcj02"}:
+        return Status(400, {"detail": "坐标系只能是 wgs84 或 gcj02"})
+    if isinstance(request.auth, TokenClaims):
+        done = signin_by_token(request.auth, lat=payload.lat, lng=payload.lng, coord_system=payload.coord_system,
+                               qr_token=payload.qr)
+        if done is not None:  # already the response's shape: no second validation on the hot path
+            return JsonResponse(done, status=201, json_dumps_params={"ensure_ascii": False})
+        if not request.user.is_authenticated:
+            return Status(401, {"detail": TOKEN_INVALID})
     person = Person.objects.filter(pk=request.user.person_id).select_related("org").first() \
         if request.user.person_id else None
     if person is None:
         return Status(400, {"detail": NO_PERSON})
-    if payload.coord_system not in {"wgs84", "gcj02"}:
-        return Status(400, {"detail": "坐标系只能是 wgs84 或 gcj02"})
     try:
         record, created = services.signin_record(actor=request.user, person=person, lat=payload.lat, lng=payload.lng,
                                                  coord_system=payload.coord_system, qr_token=payload.qr)

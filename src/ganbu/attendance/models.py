@@ -25,7 +25,8 @@ class Proof(models.TextChoices):
 
 
 class SignIn(models.Model):
-    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="signins")
+    # (person, date) is unique and serves person lookups; no separate FK index to update per sign-in.
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="signins", db_index=False)
     date = models.DateField("日期")
     at = models.DateTimeField("签到时间")
     org_path = models.CharField(max_length=16)
@@ -35,14 +36,19 @@ class SignIn(models.Model):
     distance_m = models.FloatField("距办公地点（米）", null=True, blank=True)
     proof = models.CharField("在岗证明", max_length=10, choices=Proof.choices, default=Proof.NONE)
     proxy_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name="代签人")
+                                 related_name="+", verbose_name="代签人", db_index=False)
     authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+", verbose_name="授权领导")
+                                      related_name="+", verbose_name="授权领导", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "date"], name="signin_once_per_day")]
+        # Proxy sign-ins are few: partial indexes hold only them, so a cadre's own sign-in adds
+        # no entry to either.
         indexes = [models.Index(fields=["org_path", "date"], name="signin_path_prefix",
-                                opclasses=["varchar_pattern_ops", "date_ops"])]
+                                opclasses=["varchar_pattern_ops", "date_ops"]),
+                   models.Index(fields=["proxy_by"], name="signin_proxy_by", condition=models.Q(proxy_by__isnull=False)),
+                   models.Index(fields=["authorised_by"], name="signin_authorised_by",
+                                condition=models.Q(authorised_by__isnull=False))]
         verbose_name = "签到"
 
     def __str__(self) -> str:

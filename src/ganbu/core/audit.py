@@ -48,18 +48,26 @@ def chain_for(org_path: str) -> str:
 
 
 def _content_hash(entry: AuditEntry) -> str:
+    return content_hash(chain=entry.chain, at=entry.at, actor_id=entry.actor_id, actor_label=entry.actor_label,
+                        action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
+                        org_path=entry.org_path, before=entry.before, after=entry.after, reason=entry.reason)
+
+
+def content_hash(*, chain: str, at: Any, actor_id: int | None, actor_label: str, action: str, object_type: str,
+                 object_id: str, org_path: str, before: Any, after: Any, reason: str) -> str:
+    """The hash of a row's content: what :func:`audit_verify` recomputes from the stored row."""
     payload = {
-        "chain": entry.chain,
-        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor": entry.actor_id,
-        "actor_label": entry.actor_label,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "org_path": entry.org_path,
-        "before": entry.before,
-        "after": entry.after,
-        "reason": entry.reason,
+        "chain": chain,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "org_path": org_path,
+        "before": before,
+        "after": after,
+        "reason": reason,
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -83,11 +91,31 @@ def audit_record(
     """Append one row. Call inside the service's transaction."""
     user = actor if getattr(actor, "pk", None) else None
     label = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if user else str(actor or "系统")
+    entry = audit_entry(actor_id=user.pk if user else None, actor_label=label, action=action,
+                        object_type=object_type, object_id=object_id, org_path=org_path, before=before,
+                        after=after, reason=reason)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: Any = "",
+    org_path: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """The unsaved row with its content hash: for writers that insert it in their own statement."""
     entry = AuditEntry(
         chain=chain_for(org_path),
         at=timezone.now(),
-        actor=user,
-        actor_label=label[:100],
+        actor_id=actor_id,
+        actor_label=actor_label[:100],
         action=action,
         object_type=object_type,
         object_id=str(object_id),
@@ -97,7 +125,6 @@ def audit_record(
         reason=reason,
     )
     entry.content_hash = _content_hash(entry)
-    entry.save(force_insert=True)
     return entry
 
 

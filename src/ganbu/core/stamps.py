@@ -1,13 +1,14 @@
 """One cheap query that tells every process whether its calendar and policy caches are stale.
 
-Policy versions are never deleted or edited once adopted (a change is a new version), so the
-latest adoption time and the highest id say everything; both are index lookups.
+Database triggers give ``core_cachestamp`` a fresh random value on every write to the calendar
+or the policy versions, by any process or tool (migration core 0004); reading it is one
+primary-key lookup.
 
 Each process caches the working-day calendar and resolved policies; before using them it reads
-this stamp (max timestamps and counts of the rows they come from). A change made by any process
-shows on the next read everywhere, so no state that matters lives in one process. Within one
-request, and within one transaction, the stamp is read once (``StampMiddleware``); a calendar or
-policy write calls :func:`invalidate` so the request itself sees it.
+this stamp. A change made by any process shows on the next read everywhere, so no state that
+matters lives in one process. Within one request, and within one transaction, the stamp is
+read once (``StampMiddleware``); a calendar or policy write calls :func:`invalidate` so the
+request itself sees it.
 """
 
 from __future__ import annotations
@@ -20,18 +21,39 @@ from django.db import connection
 
 _local = threading.local()
 
-_SQL = (
-    "SELECT (SELECT MAX(updated_at) FROM core_calendarday), (SELECT COUNT(*) FROM core_calendarday), "
-    "(SELECT MAX(updated_at) FROM core_calendaryear), (SELECT COUNT(*) FROM core_calendaryear), "
-    "(SELECT MAX(adopted_at) FROM core_policyversion WHERE status = 'adopted'), "
-    "(SELECT MAX(id) FROM core_policyversion)"
-)
+_SQL = "SELECT calendar, policy FROM core_cachestamp WHERE id = 1"
+# A condition, with named parameters from :func:`stamp_params`, that is true while the stamp is
+# still the row this process holds: for one statement that checks and writes at once (PostgreSQL).
+STAMP_MATCH_SQL = ("EXISTS (SELECT 1 FROM core_cachestamp WHERE id = 1 AND calendar IS NOT DISTINCT FROM "
+                   "%(stamp0)s::bigint AND policy IS NOT DISTINCT FROM %(stamp1)s::bigint)")
+_last: tuple[Any, ...] | None = None
+
+
+def stamp_params(row: tuple[Any, ...]) -> dict[str, Any]:
+    return {f"stamp{n}": value for n, value in enumerate(row)}
 
 
 def _query() -> tuple[Any, ...]:
+    global _last
     with connection.cursor() as cur:
         cur.execute(_SQL)
-        return tuple(cur.fetchone())
+        row = tuple(cur.fetchone() or (None, None))
+    _last = row
+    return row
+
+
+def assume() -> tuple[Any, ...] | None:
+    """The stamp this process read last, taken as current for this request without a query.
+
+    Only for a writer that re-checks it in its own statement (:data:`STAMP_MATCH_SQL`) and
+    falls back to the normal path when it changed. None if this process has not read one yet.
+    """
+    row = _last
+    memo = getattr(_local, "memo", None)
+    if row is None or memo is None:
+        return None
+    memo.setdefault("row", row)
+    return memo["row"]
 
 
 def _read() -> tuple[Any, ...]:
@@ -53,11 +75,11 @@ def _read() -> tuple[Any, ...]:
 
 
 def calendar_stamp() -> tuple[Any, ...]:
-    return _read()[:4]
+    return _read()[:1]
 
 
 def policy_stamp() -> tuple[Any, ...]:
-    return _read()[4:]
+    return _read()[1:]
 
 
 def invalidate() -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ninja import Router, Schema
+from django.conf import settings
+from django.contrib.auth import authenticate
+from ninja import Router, Schema, Status
 
 from ganbu.core.access import NotFound, has_perm
+from ganbu.core.audit import audit_record
 from ganbu.org import queries
+from ganbu.org.tokens import token_issue, token_revoke
 
 router = Router(tags=["组织与人员"])
 
@@ -71,3 +75,35 @@ def person_detail(request: Any, person_id: int) -> Any:
               "title_label": x.get_title_display(), "start": x.start, "end": x.end, "funded": x.funded,
               "safety_duty": x.safety_duty} for x in queries.person_posts(p)]
     return {**_person(request.user, p), "posts": posts}
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_in: int
+
+
+class TokenError(Schema):
+    detail: str
+
+
+@router.post("/token", response={200: TokenOut, 401: TokenError}, auth=None)
+def token_create(request: Any, payload: TokenIn) -> Any:
+    """A bearer token for the phone app (``Authorization: Bearer …``), for username and password."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        return Status(401, {"detail": "用户名或密码不正确，或账号已停用"})
+    audit_record(actor=user, action="org.token_issue", object_type="user", object_id=user.pk,
+                 org_path=user.person.org_path if user.person_id else "")
+    return {"token": token_issue(user), "expires_in": settings.GANBU_TOKEN_MAX_AGE}
+
+
+@router.post("/token/revoke", response={204: None})
+def token_revoke_mine(request: Any) -> Any:
+    """End every token of the caller (a lost phone): the app must log in again."""
+    token_revoke(actor=request.user, user=request.user)
+    return Status(204, None)

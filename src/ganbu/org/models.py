@@ -98,6 +98,8 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     person = models.OneToOneField("org.Person", on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="user")
+    # Bumped to revoke every API token issued so far (ganbu.org.tokens).
+    token_version = models.PositiveIntegerField("凭证版本", default=0)
 
     class Meta:
         verbose_name = "用户"
