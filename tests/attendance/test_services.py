@@ -214,6 +214,50 @@ def test_att_06_correction_to_absent_reevaluates(world, policies, clock, calenda
     assert Case.objects.filter(rule_id="ATT-06", subject=p.township_secretary).count() == 1
 
 
+def test_att_06_reads_absences_and_run_breaks_only_yet_finds_what_every_day_gives(world, policies):
+    """ATT-06: evaluation reads a person's absences and, before each, the last day that was not one,
+    not every day. On random histories (long runs, breaks of every status, days without a row, rows
+    outside the window, provisional days) the rule finds exactly what it finds over every day."""
+    import random
+
+    rnd = random.Random(20260106)
+    on, since = date(2024, 6, 28), date(2023, 1, 1)
+    policy = services.resolve(world.t1.path, on)
+    params = policy.params
+    need = min(params.absence_run_days, params.absence_year_days)
+    people = [world.people.township_cadre, world.people.office, world.people.township_head]
+    kinds = ["present", "leave", "trip", "meeting"]
+    fired: set[str] = set()
+    for _ in range(8):
+        DayStatus.objects.all().delete()
+        for person in people:
+            keep_absent = rnd.choice([0.5, 0.9, 0.97])
+            rows, absent, d = [], False, date(2022, 12, 1)
+            while d <= date(2024, 7, 10):
+                if rnd.random() < 0.85:  # else no row: a holiday, or a day not closed
+                    absent = rnd.random() < (keep_absent if absent else 0.08)
+                    rows.append(DayStatus(person=person, date=d, status="absent" if absent else rnd.choice(kinds),
+                                          org_path=person.org_path, county=person.org_path[:6],
+                                          provisional=rnd.random() < 0.1, policy_version_id=policy.version_id))
+                d += timedelta(days=1)
+            DayStatus.objects.bulk_create(rows)
+        read = services._absence_facts([p.pk for p in people], since, on, need)
+        for person in people:
+            subject = rules.Subject(person.pk, person.name, person.category, person.org_path)
+            every_day = [rules.DayFact(r.date, r.status, True, r.provisional) for r in
+                         DayStatus.objects.filter(person=person, date__range=(since, on)).order_by("date")]
+
+            def findings(days, subject=subject):
+                return rules.absence_findings(params, subject, days, policy_version_id=policy.version_id,
+                                              policy_ref=policy.ref, today=on)
+
+            expected = findings(every_day)
+            assert findings(read.get(person.pk, [])) == expected
+            assert len(read.get(person.pk, [])) < len(every_day)
+            fired |= {f.facts["kind"] for f in expected}
+    assert fired == {"consecutive", "year"}  # the histories did reach both thresholds
+
+
 def test_att_05_monthly_statistics_with_half_year_total(world, policies, clock, calendar):
     """ATT-05: per person and per org: present/leave/absent and 20 yuan per absence; the half-year
     running total includes earlier months."""
@@ -239,6 +283,71 @@ def test_att_05_monthly_statistics_with_half_year_total(world, policies, clock, 
 
     assert absences_by_person(org_path=world.t1.path, first_month=date(2024, 1, 1), last_month=date(2024, 3, 1)) == {
         p.township_cadre.pk: 5, p.team_1.pk: 1}
+
+
+def _monthly_reference(org, first, half_start, params):
+    """ATT-05 by brute force over the tallies: what monthly_stats must return, row for row."""
+    from ganbu.attendance.models import MonthTally
+    from ganbu.org.models import Org, Person
+
+    keys = ("days", "present", "leave", "trip", "meeting", "absent", "half_days", "half_absent")
+    people, orgs = {}, {}
+    for t in MonthTally.objects.filter(org_path__startswith=org.path, month__range=(half_start, first)):
+        this = first == t.month
+        c = [t.days * this, t.present * this, t.leave * this, t.trip * this, t.meeting * this, t.absent * this,
+             t.days, t.absent]
+        people[t.person_id] = [a + b for a, b in zip(people.get(t.person_id, [0] * 8), c, strict=True)]
+        orgs[t.org_path] = [a + b for a, b in zip(orgs.get(t.org_path, [0] * 8), c, strict=True)]
+    names = dict(Org.objects.values_list("path", "name"))
+    who = {p.pk: p for p in Person.objects.filter(pk__in=people)}
+
+    def row(pid, name, path, c):
+        return (pid, name, path, names.get(path, path), *c, rules.deduction(params, c[5]),
+                rules.deduction(params, c[7]))
+
+    rows = sorted((row(pid, who[pid].name, who[pid].org_path, c) for pid, c in people.items()),
+                  key=lambda r: (r[2], r[1], r[0]))
+    org_rows = [row(None, names.get(p, p), p, c) for p, c in sorted(orgs.items())]
+    total = [sum(c) for c in zip(*orgs.values(), strict=True)] if orgs else [0] * 8
+    return rows, org_rows, dict(zip(keys, total, strict=True))
+
+
+def test_att_05_monthly_statistics_match_the_tallies_when_people_move(world, policies, clock):
+    """ATT-05: person rows sum a person's tallies wherever they were kept, in path/name order (by
+    code point); org rows count each tally to the org it was kept under, named even when nobody
+    belongs to that org any more. Compared with a brute-force fold of the same tallies."""
+    from dataclasses import astuple
+
+    from ganbu.attendance.models import MonthTally
+
+    p, w = world.people, world
+    t1, va, vc = w.t1.path, w.village_a.path, w.village_c.path
+    feb, mar = date(2024, 2, 1), date(2024, 3, 1)
+
+    def tally(person, month, path, days, absent, leave=0):
+        MonthTally.objects.create(person=person, month=month, org_path=path, county=path[:6], days=days,
+                                  present=days - absent - leave, leave=leave, absent=absent)
+
+    tally(p.cadre_a, feb, t1, 20, 2)  # moved from the township office to the village in March
+    tally(p.cadre_a, mar, va, 21, 1, leave=1)
+    tally(p.team_2, mar, vc, 21, 4)  # kept under 南村, where nobody is now
+    tally(p.team_1, feb, va, 20, 1)  # nothing in March: half-year only
+    tally(p.office, mar, t1, 21, 0)
+    tally(p.township_cadre, feb, t1, 20, 3)
+    tally(p.township_cadre, mar, t1, 21, 2)
+    tally(p.outsider, mar, w.village_b.path, 21, 5)  # another township: not counted
+    stats = monthly_stats(org=w.t1, month=date(2024, 3, 15))
+    rows, org_rows, total = _monthly_reference(w.t1, mar, date(2024, 1, 1), services.resolve(t1, mar).params)
+    assert [astuple(r) for r in stats.rows] == rows
+    assert [astuple(r) for r in stats.org_rows] == org_rows
+    assert {k: getattr(stats.total, k) for k in total} == total
+    assert stats.total.deduction == rules.deduction(services.resolve(t1, mar).params, total["absent"])
+    cadre = next(r for r in stats.rows if r.person_id == p.cadre_a.pk)
+    assert (cadre.days, cadre.absent, cadre.leave, cadre.half_days, cadre.half_absent) == (21, 1, 1, 41, 3)
+    by_path = {r.org_path: r for r in stats.org_rows}
+    assert by_path[t1].half_absent == 2 + 3 + 2 and by_path[va].half_absent == 1 + 1
+    assert by_path[vc].name == "南村" and by_path[vc].absent == 4
+    assert p.outsider.pk not in {r.person_id for r in stats.rows}
 
 
 def test_att_05_monthly_publication_masks_ids_and_phones(world, policies, clock):

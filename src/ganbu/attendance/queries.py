@@ -1,7 +1,7 @@
 """Attendance reads: scoped, aggregated in SQL (ATT-05, ATT-07, ATT-08, DUTY-01, MTG).
 
-Monthly figures are one GROUP BY over ``DayStatus`` with conditional counts: the month and the
-half-year running total come out of the same scan, whatever the number of cadres.
+Monthly figures are one GROUP BY over the monthly tallies (``MonthTally``) with conditional sums:
+the month and the half-year running total come out of the same scan, whatever the number of cadres.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Max, Q, Subquery, Sum
+from django.db.models import Count, Q, Subquery, Sum
 from django.utils import timezone
 
 from ganbu.attendance import rules
@@ -24,8 +24,13 @@ from ganbu.org.models import STATIONED_TITLES, Org, OrgKind, Person, Post
 STATUSES = ("present", "leave", "trip", "meeting", "absent")
 
 
-@dataclass
+@dataclass(slots=True)
 class MonthlyRow:
+    """One line of the monthly table: a person, an org subtotal or the grand total (``person_id`` None).
+
+    Slots: a county builds thousands of these per page, and a slotted instance is cheaper to make.
+    """
+
     person_id: int | None
     name: str
     org_path: str
@@ -55,6 +60,10 @@ class MonthlyStats:
     total: MonthlyRow | None = None
 
 
+COUNTS = ("days", *STATUSES, "half_days", "half_absent")  # MonthlyRow's count fields, in order
+_ABSENT, _HALF_ABSENT = COUNTS.index("absent"), COUNTS.index("half_absent")
+
+
 def _sums(month_start: date) -> dict[str, Any]:
     """Aggregates named ``n_<field>`` (an annotation may not shadow the column it sums)."""
     in_month = Q(month=month_start)
@@ -65,61 +74,98 @@ def _sums(month_start: date) -> dict[str, Any]:
     return agg
 
 
+class _Deductions(dict[int, Decimal]):
+    """ATT-05 deduction per number of absences, computed once per distinct count."""
+
+    def __init__(self, params: Any) -> None:
+        super().__init__()
+        self.params = params
+
+    def __missing__(self, n: int) -> Decimal:
+        value = self[n] = rules.deduction(self.params, n)
+        return value
+
+
+# Constant fragments only; every value is a parameter. Column by column as COUNTS and MonthlyRow.
+_PERSON_SQL = """
+SELECT g.person_id, p.name, p.org_path, coalesce(o.name, p.org_path), {counts}, g.lo, g.hi
+FROM (SELECT t.person_id, min(t.org_path{collate}) AS lo, max(t.org_path{collate}) AS hi, {sums}
+      FROM attendance_monthtally t WHERE t.org_path {startswith} AND t.month BETWEEN %s AND %s
+      GROUP BY t.person_id) g
+JOIN org_person p ON p.id = g.person_id LEFT JOIN org_org o ON o.path = p.org_path
+ORDER BY p.org_path{collate}, p.name{collate}, g.person_id
+"""  # noqa: S608
+_IN_MONTH = ("days", *STATUSES)  # summed over the month; half_days and half_absent over the half-year
+
+
+def _person_sql(prefix: str, half_start: date, first: date) -> tuple[str, list[Any]]:
+    """Person rows in one statement, in page order: the tallies grouped by person, then joined to the
+    person and his org's name after the GROUP BY (one lookup per person, not per tally row).
+
+    ``lo``/``hi`` are the first and last org the person's tallies carry: equal unless he moved
+    within the half-year. The sort is by code point (``COLLATE "C"``; SQLite's default), as Python's
+    and as before. Written by hand, not compiled by the ORM on every call, to keep it cheap.
+    """
+    sums = [f"coalesce(sum(t.{k}) FILTER (WHERE t.month = %s), 0) AS n_{k}" for k in _IN_MONTH]
+    sums += ["coalesce(sum(t.days), 0) AS n_half_days", "coalesce(sum(t.absent), 0) AS n_half_absent"]
+    sql = _PERSON_SQL.format(counts=", ".join(f"g.n_{k}" for k in COUNTS), sums=", ".join(sums),
+                             startswith=connection.operators["startswith"],
+                             collate=' COLLATE "C"' if connection.vendor == "postgresql" else "")
+    return sql, [first] * len(_IN_MONTH) + [connection.ops.prep_for_like_query(prefix) + "%", half_start, first]
+
+
 def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
     """Per person and per org: days present/leave/trip/meeting/absent, deduction, half-year total.
 
-    Two queries whatever the size of the org (tallies grouped by person and org, org names), over
-    the monthly tallies: at most six rows per person for the half-year, never every day.
+    One statement over the monthly tallies (at most six rows per person for the half-year, never
+    every day) returns the person rows summed, named and sorted; org subtotals are folded from them.
+    Only when someone moved between orgs within the half-year does a second, small query split his
+    tallies by org, and only an org no current person belongs to needs its name looked up.
     """
     first, _last = month_bounds(month)
     half_start = date(first.year, 1 if first.month <= 6 else 7, 1)
     policy = resolve(org.path, first)
     params = policy.params
-    base = MonthTally.objects.filter(org_path__startswith=org.path, month__range=(half_start, first))
-    # One GROUP BY (person, org of the tally): person rows and org rows are both folds of it, so
-    # the page reads the tallies once. Executed as plain tuples: no per-row ORM conversion.
-    keys = ("days", *STATUSES, "half_days", "half_absent")  # MonthlyRow's field order
-    grouped = (base.values("person_id", "org_path")
-               .annotate(name=Max("person__name"), path=Max("person__org_path"), **_sums(first))
-               .values_list("person_id", "org_path", "name", "path", *[f"n_{k}" for k in keys]).order_by())
-    sql, sql_params = grouped.query.sql_with_params()
+    sql, sql_params = _person_sql(org.path, half_start, first)
     with connection.cursor() as cur:
         cur.execute(sql, sql_params)
         tuples = cur.fetchall()
-    people: dict[int, list[Any]] = {}
-    orgs: dict[str, list[int]] = {}
-    for pid, tally_path, name, path, *counts in tuples:
-        person = people.get(pid)
-        if person is None:
-            people[pid] = [path, name, pid, counts]
-        else:  # moved between orgs within the half-year: one row per person all the same
-            person[3] = [a + b for a, b in zip(person[3], counts, strict=True)]
-        org_counts = orgs.get(tally_path)
-        orgs[tally_path] = counts if org_counts is None else [a + b for a, b in zip(org_counts, counts, strict=True)]
-    # Names of every org under this one: one prefix range scan, not an IN list of hundreds of paths.
-    names = dict(Org.objects.filter(path__startswith=org.path).values_list("path", "name"))
+    money = _Deductions(params)
+    # a fetched row: person_id, name, org_path, org_name, *COUNTS, lo, hi
+    a, h, n = 4 + _ABSENT, 4 + _HALF_ABSENT, 4 + len(COUNTS)
+    rows: list[MonthlyRow] = []
+    by_org: dict[str, list[tuple[int, ...]]] = {}
+    names: dict[str, str] = {}
+    moved: list[int] = []
+    for t in tuples:
+        rows.append(MonthlyRow(*t[:n], money[t[a]], money[t[h]]))
+        names[t[2]] = t[3]
+        lo = t[n]
+        if lo == t[n + 1]:
+            counts = by_org.get(lo)
+            if counts is None:
+                by_org[lo] = counts = []
+            counts.append(t[4:n])
+        else:
+            moved.append(t[0])
+    if moved:  # moved within the half-year: his tallies count to the org each was kept under
+        split = (MonthTally.objects.filter(org_path__startswith=org.path, month__range=(half_start, first),
+                                           person_id__in=moved)
+                 .values("person_id", "org_path").annotate(**_sums(first))
+                 .values_list("org_path", *[f"n_{k}" for k in COUNTS]).order_by())
+        for path, *counts in split:
+            by_org.setdefault(path, []).append(tuple(counts))
+    missing = [p for p in by_org if p not in names]
+    if missing:  # an org whose tallies outlived every member's move
+        names.update(Org.objects.filter(path__in=missing).values_list("path", "name"))
     stats = MonthlyStats(org=org, month=first, half_start=half_start, rate=Decimal(params.deduction_per_absence),
-                         policy_ref=policy.ref, policy_version_id=policy.version_id)
-    rate_cache: dict[int, Decimal] = {}
-
-    def money(n: int) -> Decimal:
-        hit = rate_cache.get(n)
-        if hit is None:
-            hit = rate_cache[n] = rules.deduction(params, n)
-        return hit
-
-    absent, half_absent = keys.index("absent"), keys.index("half_absent")
-    stats.rows = [MonthlyRow(pid, name, path, names.get(path, path), *c, money(c[absent]), money(c[half_absent]))
-                  for path, name, pid, c in sorted(people.values(), key=lambda v: (v[0], v[1], v[2]))]
-    stats.org_rows = [MonthlyRow(None, names.get(p, p), p, names.get(p, p), *orgs[p], money(orgs[p][absent]),
-                                 money(orgs[p][half_absent])) for p in sorted(orgs)]
-    total = MonthlyRow(None, "合计", org.path, org.name)
-    for r in stats.org_rows:
-        for k in ("days", "half_days", "half_absent", *STATUSES):
-            setattr(total, k, getattr(total, k) + getattr(r, k))
-    total.deduction = rules.deduction(params, total.absent)
-    total.half_deduction = rules.deduction(params, total.half_absent)
-    stats.total = total
+                         policy_ref=policy.ref, policy_version_id=policy.version_id, rows=rows)
+    org_sums = {p: [sum(c) for c in zip(*by_org[p], strict=True)] for p in sorted(by_org)}
+    stats.org_rows = [MonthlyRow(None, names.get(p, p), p, names.get(p, p), *c, money[c[_ABSENT]],
+                                 money[c[_HALF_ABSENT]]) for p, c in org_sums.items()]
+    total = [sum(c) for c in zip(*org_sums.values(), strict=True)] if org_sums else [0] * len(COUNTS)
+    stats.total = MonthlyRow(None, "合计", org.path, org.name, *total, money[total[_ABSENT]],
+                             money[total[_HALF_ABSENT]])
     return stats
 
 
