@@ -83,7 +83,7 @@ def test_att_01_policy_changed_elsewhere_binds_at_once(world, policies, clock, c
     """ATT-01: the process assumes its cached policy; the statement sees the stamp moved and the refusal comes."""
     _warm(client, world)
     assert _post(client, world.users.township_cadre).status_code == 201
-    _cutoff(world, dtime(7, 30))  # as if adopted by another process
+    _cutoff(world, dtime(7, 30))  # the stale-stamp case across processes: tests/benchmarks/test_two_processes.py
     late = _post(client, world.users.office)
     assert late.status_code == 400 and late.json()["detail"] == rules.SIGNIN_CLOSED.format(cutoff="07:30")
     assert not SignIn.objects.filter(person=world.people.office).exists()

@@ -20,6 +20,8 @@ from benchmarks.harness import gunicorn
 from django.conf import settings
 from django.utils import timezone
 
+from ganbu.org.tokens import token_issue
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
@@ -49,6 +51,17 @@ class Browser:
             return resp.status, json.loads(resp.read())
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read())
+
+
+def token_signin(base: str, token: str) -> tuple[int, dict]:
+    """The phone app: a bearer token, no cookies (the one-statement path on PostgreSQL)."""
+    req = urllib.request.Request(f"{base}/api/attendance/signin", data=b"{}", method="POST",
+                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    try:
+        resp = urllib.request.urlopen(req)
+        return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
 
 
 def _cutoff(world, when: dtime) -> None:
@@ -87,8 +100,18 @@ def test_two_app_processes_give_consistent_results(world, policies):
         assert status_b == 200 and again["id"] == first["id"] and again["created"] is False
         assert SignIn.objects.filter(person=world.people.township_cadre, date=today).count() == 1
 
-        # A policy adopted by a third process (this one) binds both servers on their next request.
+        # The phone app's token path on A, after A has read the stamp: signed in once, seen by B.
+        status, team = token_signin(a, token_issue(world.users.team_1))
+        assert status == 201, team
+        assert token_signin(b, token_issue(world.users.team_1))[1]["id"] == team["id"]
+
+        # A policy adopted by a third process (this one) binds both servers on their next request,
+        # on the token path too, which assumed the stamp it had read before.
         _cutoff(world, dtime(0, 0))
+        for base in (a, b):
+            refused = token_signin(base, token_issue(world.users.team_2))
+            assert refused[0] == 400 and "00:00" in refused[1]["detail"], refused
+        assert not SignIn.objects.filter(person=world.people.team_2).exists()
         office = Browser()
         office.login(b, world.users.office.username, world.password)
         refused_b = office.signin(b)
