@@ -15,7 +15,7 @@ from ganbu.attendance import queries, services
 from ganbu.attendance.signin_statement import signin_by_token
 from ganbu.attendance.views import NO_PERSON, _month, _msg
 from ganbu.org.models import Person
-from ganbu.org.tokens import TokenClaims
+from ganbu.org.tokens import TokenClaims, claims_for
 
 TOKEN_INVALID = "登录凭证已失效（账号停用或凭证已注销），请重新登录"
 
@@ -47,13 +47,15 @@ class Error(Schema):
 def signin(request: Any, payload: SignInIn) -> Any:
     """Sign in for today (ATT-01..03, ATT-09). A repeat returns the first record (200).
 
-    With a bearer token (the phone app) a new sign-in is one SQL statement on PostgreSQL;
-    refusals, repeats and everything else take the general path below.
+    A new sign-in is one SQL statement on PostgreSQL (``signin_statement``): straight from a
+    bearer token (the phone app), or after the session's user and person are read (the phone
+    page). Refusals, repeats and SQLite take the general service below.
     """
     if payload.coord_system not in {"wgs84", "gcj02"}:
         return Status(400, {"detail": "坐标系只能是 wgs84 或 gcj02"})
-    if isinstance(request.auth, TokenClaims):
-        done = signin_by_token(request.auth, lat=payload.lat, lng=payload.lng, coord_system=payload.coord_system,
+    token = request.auth if isinstance(request.auth, TokenClaims) else None
+    if token is not None:
+        done = signin_by_token(token, lat=payload.lat, lng=payload.lng, coord_system=payload.coord_system,
                                qr_token=payload.qr)
         if done is not None:  # already the response's shape: no second validation on the hot path
             return JsonResponse(done, status=201, json_dumps_params={"ensure_ascii": False})
@@ -63,6 +65,11 @@ def signin(request: Any, payload: SignInIn) -> Any:
         if request.user.person_id else None
     if person is None:
         return Status(400, {"detail": NO_PERSON})
+    if token is None:
+        done = signin_by_token(claims_for(request.user, person), lat=payload.lat, lng=payload.lng,
+                               coord_system=payload.coord_system, qr_token=payload.qr)
+        if done is not None:
+            return JsonResponse(done, status=201, json_dumps_params={"ensure_ascii": False})
     try:
         record, created = services.signin_record(actor=request.user, person=person, lat=payload.lat, lng=payload.lng,
                                                  coord_system=payload.coord_system, qr_token=payload.qr)

@@ -43,6 +43,11 @@ def token_issue(user: Any) -> str:
     return signing.dumps([user.pk, user.token_version, user.person_id, org_path, _label(user)], salt=SALT)
 
 
+def claims_for(user: Any, person: Any) -> TokenClaims:
+    """The claims a token for ``user`` would carry now (the session's user, already loaded)."""
+    return TokenClaims(user.pk, user.token_version, person.pk, person.org_path, _label(user))
+
+
 def token_claims(token: str) -> TokenClaims | None:
     """The claims of a well-signed, unexpired token, or None. Does not read the database."""
     try:
