@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ganbu.api.api import api
+from ganbu.api.api import api_urls
 from ganbu.core import views as core_views
 
 urlpatterns = [
@@ -25,7 +25,7 @@ urlpatterns = [
     path("cases/", include("ganbu.cases.urls")),
     path("public/", include("ganbu.notices.urls")),
     path("reports/", include("ganbu.reports.urls")),
-    path("api/", api.urls),
+    path("api/", api_urls()),
     path("backoffice/", admin.site.urls),
 ]
 

@@ -137,3 +137,19 @@ def test_att_09_coordinates_through_the_statement(world, policies, clock, client
     assert resp.status_code == 201
     sign = SignIn.objects.get(person=world.people.township_cadre)
     assert sign.distance_m == pytest.approx(111, abs=2) and resp.json()["distance_m"] == sign.distance_m
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ({"lat": "north"}, 422),           # not a number: the API schema's own validation answers
+    ({"lat": [30.1], "lng": 120.0}, 422),
+    ({"coord_system": "bd09"}, 400),   # the API's Chinese message
+    ({"extra": 1}, 201),               # unknown keys are ignored by the API schema, as before
+])
+def test_att_01_token_hot_path_leaves_odd_bodies_to_the_api(world, policies, clock, client, body, status):
+    """The hot path answers only plainly valid bodies; anything else gets the API's validation and messages."""
+    _warm(client, world)
+    resp = _post(client, world.users.township_cadre, body)
+    assert resp.status_code == status, resp.content
+    assert SignIn.objects.filter(person=world.people.township_cadre).exists() == (status == 201)
+    if status == 400:
+        assert "坐标系" in resp.json()["detail"]

@@ -37,3 +37,14 @@ APPS = ["org", "attendance", "leave", "points", "assessment", "cases", "notices"
 for _app in APPS:
     if importlib.util.find_spec(f"ganbu.{_app}.api") is not None:
         api.add_router(f"/{_app}/", importlib.import_module(f"ganbu.{_app}.api").router)
+
+
+def api_urls() -> tuple[list[Any], str, str]:
+    """The API's URL patterns, the sign-in route wrapped by its hot path (see ``signin_statement``)."""
+    from ganbu.attendance.signin_statement import hot_path
+
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if str(pattern.pattern) == "attendance/signin":
+            pattern.callback = hot_path(pattern.callback)
+    return patterns, app_name, namespace

@@ -54,13 +54,13 @@ def signin(request: Any, payload: SignInIn) -> Any:
     if payload.coord_system not in {"wgs84", "gcj02"}:
         return Status(400, {"detail": "坐标系只能是 wgs84 或 gcj02"})
     token = request.auth if isinstance(request.auth, TokenClaims) else None
-    if token is not None:
+    if token is not None and not getattr(request, "signin_statement_tried", False):
         done = signin_by_token(token, lat=payload.lat, lng=payload.lng, coord_system=payload.coord_system,
                                qr_token=payload.qr)
         if done is not None:  # already the response's shape: no second validation on the hot path
             return JsonResponse(done, status=201, json_dumps_params={"ensure_ascii": False})
-        if not request.user.is_authenticated:
-            return Status(401, {"detail": TOKEN_INVALID})
+    if token is not None and not request.user.is_authenticated:
+        return Status(401, {"detail": TOKEN_INVALID})
     person = Person.objects.filter(pk=request.user.person_id).select_related("org").first() \
         if request.user.person_id else None
     if person is None:
