@@ -3,10 +3,10 @@
 The general path (:func:`services.signin_record`) reads the session, the user, the person,
 the cache stamp and the day sheet, then inserts the sign-in and its audit row: about ten
 round trips. Here the process decides with what it already holds — the token's claims, and
-the calendar and policy it cached under the last stamp it read — and one statement checks
-all of that while it writes: the user is active with that token version, name and person,
-the person is still on that org path, the stamp is unchanged and the day's sheet is not
-stamped. Only then are the sign-in and its audit row inserted, together or not at all.
+the calendar, policy and stamped day sheets it cached under the last stamp it read — and one
+statement checks all of that while it writes: the user is active with that token version and
+name, the person is still on that org path, and the stamp (calendar, policies, day sheets) is
+unchanged. Only then are the sign-in and its audit row inserted, together or not at all.
 
 Whenever a check fails, a refusal is due, or the cadre already signed in today, nothing is
 written and the caller runs the general path, so every refusal, message and repeat answer
@@ -19,6 +19,7 @@ import json
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -30,7 +31,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from ganbu.attendance import rules, services
-from ganbu.attendance.models import SignIn
+from ganbu.attendance.models import DaySheet, SignIn
 from ganbu.core import ids, stamps
 from ganbu.core.audit import chain_for, content_hash
 from ganbu.core.calendar import work_calendar
@@ -46,8 +47,6 @@ WITH ok AS (
   WHERE u.id = %(uid)s AND u.is_active AND u.token_version = %(version)s
     AND left(coalesce(nullif(u.display_name, ''), u.username), 100) = %(label)s
     AND p.id = %(pid)s AND p.org_path = %(path)s
-    AND NOT EXISTS (SELECT 1 FROM attendance_daysheet d WHERE d.org_path = %(town)s AND d.date = %(day)s
-                    AND d.stamped_at IS NOT NULL)
     AND {stamps.STAMP_MATCH_SQL}
 ), s AS (
   INSERT INTO attendance_signin (id, person_id, date, at, org_path, latitude, longitude, coord_system,
@@ -81,6 +80,22 @@ def _execute_prepared(sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
         connection.queries_log.append({"sql": sql, "time": f"{time.perf_counter() - start:.3f}"})
     assert row is not None
     return tuple(row)
+
+
+_sheets: dict[tuple[Any, ...], frozenset[str]] = {}
+
+
+def _stamped_sheets(day: date) -> frozenset[str]:
+    """Townships whose sheet for ``day`` is stamped, cached under the sheets stamp (which the
+    statement re-checks), so a sign-in does not probe the day sheet itself."""
+    key = (day, *stamps.sheets_stamp())
+    hit = _sheets.get(key)
+    if hit is None:
+        if len(_sheets) > 64:
+            _sheets.clear()
+        hit = _sheets[key] = frozenset(DaySheet.objects.filter(date=day, stamped_at__isnull=False)
+                                       .values_list("org_path", flat=True))
+    return hit
 
 
 def _office_point(org_path: str) -> tuple[float, float] | None:
@@ -118,7 +133,8 @@ def _signin(claims: TokenClaims, row: tuple[Any, ...], *, lat: float | None, lng
     except services.AttendanceError:
         return None
     refusal = rules.signin_refusal(cutoff=policy.params.signin_cutoff, local_time=local.time(),
-                                   is_workday=work_calendar(path).is_workday(day), stamped=False)
+                                   is_workday=work_calendar(path).is_workday(day),
+                                   stamped=services.township_path(path) in _stamped_sheets(day))
     if refusal:
         return None
     qr_ok = None
@@ -138,7 +154,7 @@ def _signin(claims: TokenClaims, row: tuple[Any, ...], *, lat: float | None, lng
     logged = timezone.now()
     chain, label = chain_for(path), claims.label[:100]
     params = {"uid": claims.user_id, "version": claims.version, "label": label, "pid": claims.person_id,
-              "path": path, "town": services.township_path(path), "day": day, "sid": sid, "at": at, "lat": lat,
+              "path": path, "day": day, "sid": sid, "at": at, "lat": lat,
               "lng": lng, "coord": coord, "distance": proof.distance_m, "proof": proof.proof, "chain": chain,
               "aat": logged, "action": ACTION, "oid": str(sid), "after": json.dumps(after, ensure_ascii=False),
               "hash": content_hash(chain=chain, at=logged, actor_id=claims.user_id, actor_label=label, action=ACTION,

@@ -224,9 +224,10 @@ class CacheStamp(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     calendar = models.BigIntegerField(null=True)
     policy = models.BigIntegerField(null=True)
+    sheets = models.BigIntegerField(null=True)  # attendance day sheets (stamped = sign-ins stop)
 
     class Meta:
         verbose_name = "缓存戳"
 
     def __str__(self) -> str:
-        return f"{self.calendar}/{self.policy}"
+        return f"{self.calendar}/{self.policy}/{self.sheets}"

@@ -1,8 +1,8 @@
 """One cheap query that tells every process whether its calendar and policy caches are stale.
 
-Database triggers give ``core_cachestamp`` a fresh random value on every write to the calendar
-or the policy versions, by any process or tool (migration core 0004); reading it is one
-primary-key lookup.
+Database triggers give ``core_cachestamp`` a fresh random value on every write to the calendar,
+the policy versions or the attendance day sheets, by any process or tool (migrations core 0004,
+attendance 0004); reading it is one primary-key lookup.
 
 Each process caches the working-day calendar and resolved policies; before using them it reads
 this stamp. A change made by any process shows on the next read everywhere, so no state that
@@ -21,11 +21,13 @@ from django.db import connection
 
 _local = threading.local()
 
-_SQL = "SELECT calendar, policy FROM core_cachestamp WHERE id = 1"
+_SQL = "SELECT calendar, policy, sheets FROM core_cachestamp WHERE id = 1"
+_NONE = (None, None, None)
 # A condition, with named parameters from :func:`stamp_params`, that is true while the stamp is
 # still the row this process holds: for one statement that checks and writes at once (PostgreSQL).
 STAMP_MATCH_SQL = ("EXISTS (SELECT 1 FROM core_cachestamp WHERE id = 1 AND calendar IS NOT DISTINCT FROM "
-                   "%(stamp0)s::bigint AND policy IS NOT DISTINCT FROM %(stamp1)s::bigint)")
+                   "%(stamp0)s::bigint AND policy IS NOT DISTINCT FROM %(stamp1)s::bigint "
+                   "AND sheets IS NOT DISTINCT FROM %(stamp2)s::bigint)")
 _last: tuple[Any, ...] | None = None
 
 
@@ -37,7 +39,7 @@ def _query() -> tuple[Any, ...]:
     global _last
     with connection.cursor() as cur:
         cur.execute(_SQL)
-        row = tuple(cur.fetchone() or (None, None))
+        row = tuple(cur.fetchone() or _NONE)
     _last = row
     return row
 
@@ -79,7 +81,12 @@ def calendar_stamp() -> tuple[Any, ...]:
 
 
 def policy_stamp() -> tuple[Any, ...]:
-    return _read()[1:]
+    return _read()[1:2]
+
+
+def sheets_stamp() -> tuple[Any, ...]:
+    """Changes whenever an attendance day sheet is written (stamped, closed)."""
+    return _read()[2:3]
 
 
 def invalidate() -> None:
