@@ -88,30 +88,34 @@ class _Deductions(dict[int, Decimal]):
 
 # Constant fragments only; every value is a parameter. Column by column as COUNTS and MonthlyRow.
 _PERSON_SQL = """
-SELECT g.person_id, p.name, p.org_path, coalesce(o.name, p.org_path), {counts}, g.lo, g.hi
-FROM (SELECT t.person_id, min(t.org_path{collate}) AS lo, max(t.org_path{collate}) AS hi, {sums}
-      FROM attendance_monthtally t WHERE t.org_path {startswith} AND t.month BETWEEN %s AND %s
-      GROUP BY t.person_id) g
-JOIN org_person p ON p.id = g.person_id LEFT JOIN org_org o ON o.path = p.org_path
-ORDER BY p.org_path{collate}, p.name{collate}, g.person_id
+SELECT g.person_id, g.name, g.org_path, coalesce(o.name, g.org_path), {counts}, g.lo, g.hi
+FROM (SELECT p.id AS person_id, p.name, p.org_path, min(t.org_path{collate}) AS lo, max(t.org_path{collate}) AS hi,
+             {sums}
+      FROM attendance_monthtally t JOIN org_person p ON p.id = t.person_id
+      WHERE t.org_path {startswith} AND t.month BETWEEN %s AND %s
+      GROUP BY p.id) g
+LEFT JOIN org_org o ON o.path = g.org_path AND o.path {startswith}
+ORDER BY g.org_path{collate}, g.name{collate}, g.person_id
 """  # noqa: S608
 _IN_MONTH = ("days", *STATUSES)  # summed over the month; half_days and half_absent over the half-year
 
 
 def _person_sql(prefix: str, half_start: date, first: date) -> tuple[str, list[Any]]:
-    """Person rows in one statement, in page order: the tallies grouped by person, then joined to the
-    person and his org's name after the GROUP BY (one lookup per person, not per tally row).
+    """Person rows in one statement, in page order: the tallies grouped by person (name and path
+    depend on the person's key), his org's name from the orgs under ``prefix`` (as before: the
+    orgs in scope, a small hash, not the province's), sorted by code point as Python sorts
+    (``COLLATE "C"``; SQLite's default).
 
     ``lo``/``hi`` are the first and last org the person's tallies carry: equal unless he moved
-    within the half-year. The sort is by code point (``COLLATE "C"``; SQLite's default), as Python's
-    and as before. Written by hand, not compiled by the ORM on every call, to keep it cheap.
+    within the half-year. Written by hand, not compiled by the ORM on every call, to keep it cheap.
     """
     sums = [f"coalesce(sum(t.{k}) FILTER (WHERE t.month = %s), 0) AS n_{k}" for k in _IN_MONTH]
     sums += ["coalesce(sum(t.days), 0) AS n_half_days", "coalesce(sum(t.absent), 0) AS n_half_absent"]
     sql = _PERSON_SQL.format(counts=", ".join(f"g.n_{k}" for k in COUNTS), sums=", ".join(sums),
                              startswith=connection.operators["startswith"],
                              collate=' COLLATE "C"' if connection.vendor == "postgresql" else "")
-    return sql, [first] * len(_IN_MONTH) + [connection.ops.prep_for_like_query(prefix) + "%", half_start, first]
+    like = connection.ops.prep_for_like_query(prefix) + "%"
+    return sql, [first] * len(_IN_MONTH) + [like, half_start, first, like]
 
 
 def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
