@@ -316,8 +316,6 @@ def test_att_05_monthly_statistics_match_the_tallies_when_people_move(world, pol
     """ATT-05: person rows sum a person's tallies wherever they were kept, in path/name order (by
     code point); org rows count each tally to the org it was kept under, named even when nobody
     belongs to that org any more. Compared with a brute-force fold of the same tallies."""
-    from dataclasses import astuple
-
     from ganbu.attendance.models import MonthTally
 
     p, w = world.people, world
@@ -338,8 +336,8 @@ def test_att_05_monthly_statistics_match_the_tallies_when_people_move(world, pol
     tally(p.outsider, mar, w.village_b.path, 21, 5)  # another township: not counted
     stats = monthly_stats(org=w.t1, month=date(2024, 3, 15))
     rows, org_rows, total = _monthly_reference(w.t1, mar, date(2024, 1, 1), services.resolve(t1, mar).params)
-    assert [astuple(r) for r in stats.rows] == rows
-    assert [astuple(r) for r in stats.org_rows] == org_rows
+    assert [tuple(r) for r in stats.rows] == rows
+    assert [tuple(r) for r in stats.org_rows] == org_rows
     assert {k: getattr(stats.total, k) for k in total} == total
     assert stats.total.deduction == rules.deduction(services.resolve(t1, mar).params, total["absent"])
     cadre = next(r for r in stats.rows if r.person_id == p.cadre_a.pk)
