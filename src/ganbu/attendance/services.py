@@ -322,6 +322,7 @@ def _absence_facts(person_ids: list[int], since: date, on: date, need: int) -> d
 
 def absence_evaluate(*, person_ids: list[int], on: date, actor: Any = None) -> list[Any]:
     """Run ATT-06 for these people over their days since the start of last year; open cases once."""
+    from ganbu.cases.models import Case
     from ganbu.cases.services import case_open_from_finding
 
     policy = resolve(Person.objects.filter(pk=person_ids[0]).values_list("org_path", flat=True)[0], on)
@@ -330,11 +331,17 @@ def absence_evaluate(*, person_ids: list[int], on: date, actor: Any = None) -> l
     days = _absence_facts(person_ids, date(on.year - 1, 1, 1), on, need)
     if not days:
         return []
-    opened = []
+    findings = []
     for person in Person.objects.filter(pk__in=list(days)):
         subject = rules.Subject(person.pk, person.name, person.category, person.org_path)
-        for finding in rules.absence_findings(policy.params, subject, days[person.pk],
-                                              policy_version_id=policy.version_id, policy_ref=policy.ref, today=on):
+        findings += rules.absence_findings(policy.params, subject, days[person.pk],
+                                           policy_version_id=policy.version_id, policy_ref=policy.ref, today=on)
+    # A run or year already reported is found again every day it lasts: one query skips those
+    # (case_open_from_finding would return each of them unchanged, one lookup apiece).
+    known = set(Case.objects.filter(key__in=[f.key for f in findings]).values_list("key", flat=True))
+    opened = []
+    for finding in findings:
+        if finding.key not in known:
             case, created = case_open_from_finding(finding=finding, actor=actor)
             if created:
                 opened.append(case)
