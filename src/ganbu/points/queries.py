@@ -6,9 +6,11 @@ pages run a fixed number of queries (pinned in tests).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
+from itertools import starmap
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, DecimalField, F, FloatField, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Length, NullIf, Rank, Substr
 
@@ -22,7 +24,10 @@ DEC = DecimalField(max_digits=9, decimal_places=1)
 
 
 def ranked_people(prefix: str, scope: str) -> QuerySet[Person]:
-    """Who a ranking covers: village two-committee cadres (PTS-01), or the township's own cadres (PTS-07)."""
+    """Who a ranking covers: village two-committee cadres (PTS-01), or the township's own cadres (PTS-07).
+
+    ``ranking`` states the same in SQL (``_WHO_*``); change both together (tests/points/test_ranking.py).
+    """
     qs = Person.objects.filter(org_path__startswith=prefix)
     if scope == Scope.VILLAGE:
         return qs.annotate(_len=Length("org_path")).filter(_len=12, category=PersonCategory.VILLAGE_ELECTED)
@@ -34,32 +39,62 @@ def _entry_filter(year: int, scope: str, prefix: str = "point_entries__") -> Q:
                 f"{prefix}cycle__scope": scope})
 
 
+# Who a ranking covers, as in ``ranked_people`` (a test keeps the two equal): constant SQL, values
+# as parameters, so the statement text is the same on every call.
+_WHO_VILLAGE = "length(p.org_path) = 12 AND p.category = %s"
+_WHO_TOWNSHIP_KINDS = tuple(sorted(k.value for k in TOWNSHIP_KINDS))
+_WHO_TOWNSHIP = f"length(p.org_path) = 9 AND o.kind IN ({', '.join(['%s'] * len(_WHO_TOWNSHIP_KINDS))})"
+# Tallies of the year's cycles of this scope only (joined by cycle id, as the summed rows need
+# nothing else of the cycle). ``0.0 -`` rather than unary minus: no negative zero on SQLite.
+_RANKING_SQL = (
+    "SELECT p.id, p.name, p.org_path, o.name, coalesce(sum(pt.total), 0.0), "
+    "0.0 - coalesce(sum(pt.deductions), 0.0), "
+    "rank() OVER (PARTITION BY substr(p.org_path, 1, 9) ORDER BY coalesce(sum(pt.total), 0.0) DESC) "
+    "FROM org_person p JOIN org_org o ON o.id = p.org_id "
+    "LEFT JOIN points_pointtally pt ON pt.person_id = p.id "
+    "AND pt.cycle_id IN (SELECT id FROM points_cycle WHERE year = %s AND scope = %s) "
+    "WHERE p.org_path LIKE %s ESCAPE '\\' AND {who} "
+    "GROUP BY p.id, p.name, p.org_path, o.name "
+    "ORDER BY substr(p.org_path, 1, 9), 7, p.name, p.id"
+)
+_RANKING_VILLAGE = _RANKING_SQL.format(who=_WHO_VILLAGE)
+_RANKING_TOWNSHIP = _RANKING_SQL.format(who=_WHO_TOWNSHIP)
+_TENTH = Decimal("0.1")
+_FLOAT_TO_DECIMAL = Context(prec=15).create_decimal_from_float
+
+
+def _like_prefix(prefix: str) -> str:
+    """``startswith`` as Django writes it: LIKE wildcards in the prefix match only themselves."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _tenth(value: float | int) -> Decimal:
+    """A SQLite sum (float or int) as the ORM would give it: 15 significant digits, one decimal place."""
+    return _FLOAT_TO_DECIMAL(float(value)).quantize(_TENTH)
+
+
 def ranking(prefix: str, scope: str, year: int) -> list[RankRow]:
     """Every cadre under ``prefix`` ranked within his township, in one SQL statement.
 
     total = approved additions − approved deductions (kept per cadre and cycle in ``PointTally``
     when entries are approved); RANK() partitioned by township (a ranking
-    covers one catalogue's scope, PTS-04), ties per ``rules.TIE_METHOD``.
+    covers one catalogue's scope, PTS-04), ties per ``rules.TIE_METHOD``: equal totals share a
+    place and are listed by name (then ID).
+
+    Hand-written SQL returning the ``RankRow`` fields in order: a province ranks 85,000 cadres,
+    and the ORM's per-row dicts and converters cost more than the query (issue 5). On PostgreSQL
+    the sums of NUMERIC(9, 1) tallies (and the 0.0 fallback) already carry one decimal place, so
+    rows become ``RankRow`` as they are; SQLite returns floats, rounded as the ORM would.
     """
-    # One row per cadre from the tallies that approval keeps (models.PointTally), not a sum of entries.
-    tf = Q(point_tallies__cycle__year=year, point_tallies__cycle__scope=scope)
-    qs = (
-        ranked_people(prefix, scope)
-        .annotate(township=Substr("org_path", 1, 9))
-        .values("id", "name", "org_path", "org__name", "township")
-        .annotate(
-            total=Coalesce(Sum("point_tallies__total", filter=tf), ZERO, output_field=DEC),
-            deductions=Coalesce(Sum("point_tallies__deductions", filter=tf), ZERO, output_field=DEC),
-        )
-        .annotate(rank=Window(Rank(), partition_by=[F("township")], order_by=F("total").desc()))
-        .order_by("township", "rank", "name", "id")
-    )
-    return [
-        RankRow(person_id=r["id"], name=r["name"], org_path=r["org_path"], village=r["org__name"],
-                total=Decimal(r["total"]).quantize(Decimal("0.1")),
-                deductions=-Decimal(r["deductions"]).quantize(Decimal("0.1")), rank=r["rank"])
-        for r in qs
-    ]
+    village = scope == Scope.VILLAGE
+    who = [PersonCategory.VILLAGE_ELECTED.value] if village else list(_WHO_TOWNSHIP_KINDS)
+    with connection.cursor() as cur:
+        cur.execute(_RANKING_VILLAGE if village else _RANKING_TOWNSHIP,
+                    [year, str(scope), _like_prefix(prefix), *who])
+        rows = cur.fetchall()
+    if connection.vendor != "postgresql":
+        rows = [(i, n, path, v, _tenth(t), _tenth(d), rank) for i, n, path, v, t, d, rank in rows]
+    return list(starmap(RankRow, rows))
 
 
 def village_summary(prefix: str, year: int) -> list[dict[str, Any]]:
