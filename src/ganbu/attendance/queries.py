@@ -141,7 +141,7 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
     # a fetched row: person_id, name, org_path, org_name, *COUNTS, lo, hi
     a, h, n = 4 + _ABSENT, 4 + _HALF_ABSENT, 4 + len(COUNTS)
     rows: list[MonthlyRow] = []
-    by_org: dict[str, list[tuple[Any, ...]]] = {}  # fetched rows, or counts of a moved person's tallies
+    by_org: dict[str, list[tuple[Any, ...]]] = {}  # fetched rows by the org their tallies were kept under
     names: dict[str, str] = {}
     moved: list[int] = []
     make = MonthlyRow._make  # one C-level tuple per row, no per-field argument binding
