@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -21,6 +20,7 @@ from ganbu.attendance import rules
 from ganbu.attendance.models import DutySlot, Meeting, MonthTally, SpotCheck, StationedTable
 from ganbu.attendance.services import month_bounds, resolve, township_path
 from ganbu.core.access import NotFound, perm_paths
+from ganbu.core.gcpause import gc_paused
 from ganbu.org.models import STATIONED_TITLES, Org, OrgKind, Person, Post
 
 STATUSES = ("present", "leave", "trip", "meeting", "absent")
@@ -101,6 +101,11 @@ LEFT JOIN org_org o ON o.path = g.org_path AND o.path {startswith}
 _IN_MONTH = ("days", *STATUSES)  # summed over the month; half_days and half_absent over the half-year
 
 
+def _column_sums(rows: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """Column-wise sums of equal-length rows (most orgs hold one or two cadres: one is itself)."""
+    return rows[0] if len(rows) == 1 else tuple(map(sum, zip(*rows, strict=True)))
+
+
 def _person_sql(prefix: str, half_start: date, first: date) -> tuple[str, list[Any]]:
     """Person rows in one statement: the tallies grouped by person (name and path depend on the
     person's key), and his org's name from the orgs under ``prefix`` (as before: the orgs in scope,
@@ -127,7 +132,13 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
     every day) returns the person rows summed and named; they are sorted and org subtotals folded here.
     Only when someone moved between orgs within the half-year does a second, small query split his
     tallies by org, and only an org no current person belongs to needs its name looked up.
+    The rows are built with the cycle collector paused (``gc_paused``: they hold no cycles).
     """
+    with gc_paused():
+        return _monthly_stats(org, month)
+
+
+def _monthly_stats(org: Org, month: date) -> MonthlyStats:
     first, _last = month_bounds(month)
     half_start = date(first.year, 1 if first.month <= 6 else 7, 1)
     policy = resolve(org.path, first)
@@ -141,19 +152,19 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
     # a fetched row: person_id, name, org_path, org_name, *COUNTS, lo, hi
     a, h, n = 4 + _ABSENT, 4 + _HALF_ABSENT, 4 + len(COUNTS)
     rows: list[MonthlyRow] = []
-    by_org: dict[str, list[tuple[Any, ...]]] = {}  # fetched rows by the org their tallies were kept under
+    by_org: dict[str, list[tuple[Any, ...]]] = {}  # the rows' COUNTS by the org their tallies are kept under
     names: dict[str, str] = {}
     moved: list[int] = []
-    make = MonthlyRow._make  # one C-level tuple per row, no per-field argument binding
+    new = tuple.__new__  # what MonthlyRow._make calls, without its Python frame per row
     for t in tuples:
-        rows.append(make(t[:n] + (money[t[a]], money[t[h]])))
+        rows.append(new(MonthlyRow, t[:n] + (money[t[a]], money[t[h]])))
         names[t[2]] = t[3]
         lo = t[n]
         if lo == t[n + 1]:
             kept = by_org.get(lo)
             if kept is None:
                 by_org[lo] = kept = []
-            kept.append(t)
+            kept.append(t[4:n])
         else:
             moved.append(t[0])
     if moved:  # moved within the half-year: his tallies count to the org each was kept under
@@ -161,14 +172,14 @@ def monthly_stats(*, org: Org, month: date) -> MonthlyStats:
                                            person_id__in=moved)
                  .values("person_id", "org_path").annotate(**_sums(first))
                  .values_list("org_path", *[f"n_{k}" for k in COUNTS]).order_by())
-        for path, *counts in split:  # shaped as a fetched row, for the fold below
-            by_org.setdefault(path, []).append((None, "", path, "", *counts, path, path))
+        for path, *counts in split:  # counts, as the fold below takes them
+            by_org.setdefault(path, []).append(tuple(counts))
     missing = [p for p in by_org if p not in names]
     if missing:  # an org whose tallies outlived every member's move
         names.update(Org.objects.filter(path__in=missing).values_list("path", "name"))
     stats = MonthlyStats(org=org, month=first, half_start=half_start, rate=Decimal(params.deduction_per_absence),
                          policy_ref=policy.ref, policy_version_id=policy.version_id, rows=rows)
-    org_sums = {p: [sum(c) for c in islice(zip(*by_org[p], strict=True), 4, n)] for p in sorted(by_org)}
+    org_sums = {p: _column_sums(by_org[p]) for p in sorted(by_org)}
     stats.org_rows = [MonthlyRow(None, names.get(p, p), p, names.get(p, p), *c, money[c[_ABSENT]],
                                  money[c[_HALF_ABSENT]]) for p, c in org_sums.items()]
     total = [sum(c) for c in zip(*org_sums.values(), strict=True)] if org_sums else [0] * len(COUNTS)
