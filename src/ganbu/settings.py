@@ -137,6 +137,10 @@ def _database() -> dict:
         "HOST": parsed.hostname or "127.0.0.1",
         "PORT": str(parsed.port or 5432),
         "CONN_MAX_AGE": int(os.environ.get("GANBU_CONN_MAX_AGE", "0" if _env_bool("GANBU_TESTING") else "60")),
+        # Django's own cursors bind on the client and never prepare; this lets the few statements
+        # that ask for it (the one-statement sign-in) be prepared once per connection. Django
+        # otherwise passes None, which turns preparing off even for them.
+        "OPTIONS": {"prepare_threshold": 5},
         "TEST": {"NAME": f"test_{name}{os.environ.get('GANBU_TEST_DB_SUFFIX', '')}"},
     }
 

@@ -69,7 +69,10 @@ def _execute_prepared(sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
 
     Django binds parameters on the client, so PostgreSQL plans every statement afresh; for this
     statement planning costs more than running it. A server-binding cursor with ``prepare=True``
-    plans it once per connection. The query still shows in Django's query log when logging is on.
+    plans it once per connection (PostgreSQL then keeps a generic plan), provided the database
+    options set ``prepare_threshold`` (settings.py): Django's default of None turns preparing off,
+    ``prepare=True`` included. Measured: 0.6 → 0.16 ms of PostgreSQL CPU per sign-in.
+    The query still shows in Django's query log when logging is on.
     """
     connection.ensure_connection()
     start = time.perf_counter()
