@@ -122,7 +122,10 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
+        # Sealed rows only: an unsealed row (seq NULL) was never constrained, so indexing it only
+        # cost every writer an index insert; every lookup by seq already asks for seq not null.
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique",
+                                               condition=models.Q(seq__isnull=False))]
         # Every sign-in writes a row here, so each index costs the 08:30 burst: chain lookups use
         # the unique (chain, seq) index, scope filters the prefix index on org_path, and the
         # sealer finds pending rows in a partial index that holds only unsealed ones.
