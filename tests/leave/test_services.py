@@ -413,3 +413,21 @@ def test_lv_03_chain_stays_with_the_policy_it_was_submitted_under(submit, lv):
     old.refresh_from_db()
     assert [s.role for s in old.steps.order_by("order")][-2:] == ["county_rural", "county_org"]
     assert v2.pk in policy_resolve("leave", lv.people.team_2.org_path, date(2024, 4, 1)).versions
+
+
+def test_lv_03_submit_reads_the_team_and_policy_once(submit, lv, django_assert_max_num_queries):
+    """LV-03/LV-05: a team member's submission computes its chain and presence check from one read
+    of the team, its leave and the policy (the preview's), and opens the first step from the steps
+    it has just written: a second read of any of them shows here."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit("team_2", start=MONDAY, days=1)  # warm: the policy is cached, a colleague is away that day
+    with CaptureQueriesContext(connection) as ctx:
+        req = submit("team_1", start=MONDAY + timedelta(days=7), days=1)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert req.steps.filter(status=StepStatus.PENDING).count() == 1
+    assert sum('FROM "leave_leaverequest"' in q for q in sql) == 2, sql  # own overlap; the team's leave
+    assert sum('FROM "leave_approvalstep"' in q for q in sql) == 0, sql
+    assert sum('"core_policyversion"' in q for q in sql) <= 1, sql  # cached per date: a new date reads once
+    assert sum('"person__name"' in q for q in sql) == 1, sql  # the team

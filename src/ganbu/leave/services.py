@@ -31,7 +31,7 @@ from ganbu.leave.models import (
     StepStatus,
 )
 from ganbu.leave.policy import LeaveParams
-from ganbu.org.models import Org, Person, Post, PostTitle, StandIn, User
+from ganbu.org.models import Org, Person, Post, PostTitle, RoleGrant, StandIn, User
 
 OVERLAP = "与已提交或已批准的请假（{start}～{end}，{status}）时间重叠"
 NOT_SELF = "只能为本人请假；代他人提交须有越过轮休规则的权限"
@@ -176,11 +176,8 @@ class ChainPreview:
 
 def _holds(person: Person) -> set[tuple[str, str]]:
     """(role, level) pairs the applicant holds over his own place in the tree (for LV-09)."""
-    user = User.objects.filter(person=person).first()
-    if user is None:
-        return set()
     held = set()
-    for role, path in user.grants.values_list("role", "org__path"):
+    for role, path in RoleGrant.objects.filter(user__person=person).values_list("role", "org__path"):
         for level, cut in LEVEL_CUT.items():
             if path == person.org_path[:cut] and len(path) == cut:
                 held.add((role, level))
@@ -191,6 +188,15 @@ def leave_preview_chain(*, person: Person, start: date | None, end: date | None,
                         end_am: bool = False, leaves_county: bool = False, handover: Person | None = None
                         ) -> ChainPreview:
     """The chain the rules compute for a request, shown to the applicant before he submits (LV-03)."""
+    return _preview(person=person, start=start, end=end, start_pm=start_pm, end_am=end_am,
+                    leaves_county=leaves_county, handover=handover)[0]
+
+
+def _preview(*, person: Person, start: date | None, end: date | None, start_pm: bool, end_am: bool,
+             leaves_county: bool, handover: Person | None
+             ) -> tuple[ChainPreview, LeaveParams | None, list[rules.PresenceConflict]]:
+    """The preview, with the policy it used and the LV-05 conflicts it found: submitting reuses
+    both rather than resolving the policy and reading the team's leave a second time."""
     on = start or timezone.localdate()
     role = applicant_role(person, on)
     preview = ChainPreview(days=None, role=role)
@@ -198,14 +204,14 @@ def leave_preview_chain(*, person: Person, start: date | None, end: date | None,
         resolved = policy_resolve("leave", person.org_path, on)
     except PolicyMissing:
         preview.errors["__all__"] = NO_POLICY
-        return preview
+        return preview, None, []
     policy: LeaveParams = resolved.params
     preview.policy_ref, preview.policy_version_id = resolved.ref, resolved.version_id
     preview.errors = rules.request_errors(policy, applicant_role=role, start=start, end=end, start_pm=start_pm,
                                           end_am=end_am, has_handover=handover is not None,
                                           handover_is_self=handover is not None and handover.pk == person.pk)
     if start is None or end is None or "end" in preview.errors or "end_am" in preview.errors:
-        return preview
+        return preview, policy, []
     preview.days = rules.leave_days(start, end, start_pm=start_pm, end_am=end_am)
     if role in rules.STATIONED:
         preview.tier = rules.tier_for(policy, preview.days).label
@@ -221,9 +227,9 @@ def leave_preview_chain(*, person: Person, start: date | None, end: date | None,
         preview.steps.append({"role": s.role, "level": s.level, "label": s.label, "why": s.why, "kind": s.kind,
                               "org_path": org.path if org else "", "org_name": org.name if org else "",
                               "org_id": org.pk if org else None})
-    preview.conflicts = [c.text() for c in _team_conflicts(policy, person, start, end,
-                                                           (LeaveStatus.PENDING, LeaveStatus.APPROVED))]
-    return preview
+    conflicts = _team_conflicts(policy, person, start, end, (LeaveStatus.PENDING, LeaveStatus.APPROVED))
+    preview.conflicts = [c.text() for c in conflicts]
+    return preview, policy, conflicts
 
 
 def _notify_step(step: ApprovalStep) -> None:
@@ -244,10 +250,15 @@ def _notify_applicant(req: LeaveRequest, title: str) -> None:
                                          key=f"leave:{req.pk}:{title}"))
 
 
-def _advance(req: LeaveRequest) -> None:
-    """Open the next approving step (passing file/notify steps on the way) or approve the request."""
+def _advance(req: LeaveRequest, waiting: list[ApprovalStep] | None = None) -> None:
+    """Open the next approving step (passing file/notify steps on the way) or approve the request.
+
+    ``waiting``: the request's waiting steps in order, when the caller has just created them."""
     now = timezone.now()
-    for step in req.steps.select_related("request__person").filter(status=StepStatus.WAITING).order_by("order"):
+    if waiting is None:
+        waiting = list(req.steps.select_related("request__person").filter(status=StepStatus.WAITING)
+                       .order_by("order"))
+    for step in waiting:
         if step.kind == StepKind.APPROVE:
             step.status = StepStatus.PENDING
             step.save(update_fields=["status"])
@@ -281,20 +292,18 @@ def leave_submit(*, actor: Any, person: Person, kind: str, start: date | None, e
         errors["kind"] = KIND_INVALID
     if not (reason or "").strip():
         errors["reason"] = REASON_REQUIRED
-    preview = leave_preview_chain(person=person, start=start, end=end, start_pm=start_pm, end_am=end_am,
-                                  leaves_county=leaves_county, handover=handover)
+    preview, policy, conflicts = _preview(person=person, start=start, end=end, start_pm=start_pm, end_am=end_am,
+                                          leaves_county=leaves_county, handover=handover)
     errors.update(preview.errors)
     if errors:
         raise LeaveError(errors)
-    assert start is not None and end is not None and preview.days is not None
+    assert start is not None and end is not None and preview.days is not None and policy is not None
     from ganbu.leave.queries import leave_overlapping
 
     clash = leave_overlapping(person_id=person.pk, start=start, end=end).first()
     if clash:
         raise LeaveError({"start": OVERLAP.format(start=clash.start, end=clash.end,
                                                   status=clash.get_status_display())})
-    policy: LeaveParams = policy_resolve("leave", person.org_path, start).params
-    conflicts = _team_conflicts(policy, person, start, end, (LeaveStatus.PENDING, LeaveStatus.APPROVED))
     overridden_by = None
     if conflicts:
         if not (override_reason.strip() and on_behalf and policy.presence_overridable):
@@ -309,20 +318,23 @@ def leave_submit(*, actor: Any, person: Person, kind: str, start: date | None, e
         override_reason=override_reason.strip() if overridden_by else "", overridden_by=overridden_by,
         submit_key=submit_key or None, submitted_at=timezone.now(),
     )
-    req.full_clean(exclude=["org", "person", "handover", "policy_version", "applicant", "overridden_by"])
+    # Field checks only: the one table constraint (end not before start) is the rules' "end" error
+    # above and the database's CHECK; Django would otherwise ask the database to evaluate it.
+    req.full_clean(exclude=["org", "person", "handover", "policy_version", "applicant", "overridden_by"],
+                   validate_constraints=False)
     try:
         with transaction.atomic():
             req.save()
     except IntegrityError:
         return LeaveRequest.objects.get(submit_key=submit_key)
-    ApprovalStep.objects.bulk_create([
+    steps = ApprovalStep.objects.bulk_create([
         ApprovalStep(request=req, order=i + 1, kind=s["kind"], role=s["role"], org_id=s["org_id"],
                      org_path=s["org_path"], label=s["label"], why=s["why"])
         for i, s in enumerate(preview.steps)
     ])
     audit_record(actor=actor, action="leave.submit", object_type="leave", object_id=req.pk, org_path=req.org_path,
                  after=snapshot(req), reason=req.override_reason)
-    _advance(req)
+    _advance(req, steps)  # just created, all waiting, in order; each holds ``req`` (and its person)
     return req
 
 
