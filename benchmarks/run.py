@@ -342,29 +342,30 @@ def bench_roster(runs: int) -> dict[str, Any]:
                                   working_days=1, points_per_cadre=0), seed=5, start=START, code_base=339800)
         county = gen.counties[0]
         Org.objects.filter(pk=county.pk).update(name="导入基准县")
-    # Export the county's roster, then remove its people so that every run imports 5,000 new
-    # people and their posts into the existing villages.
+    # Export the county's roster; each run then removes its people (not timed) so that it imports
+    # 5,000 new people and their posts into the existing villages, and rolls all of it back, so
+    # the county is whole again for the next run and the next --reuse.
     grant, _ = User.objects.get_or_create(username="bench_roster", defaults={"display_name": "导入员"})
     from ganbu.org.roles import Role
     from ganbu.org.services import role_grant
 
     role_grant(actor=None, user=grant, role=Role.ADMIN, org=county)
     content, _masked = roster_export(grant)
-    with transaction.atomic():
-        people = Person.objects.filter(org_path__startswith=county.path)
-        User.objects.filter(person__in=people).delete()
-        Post.objects.filter(person__in=people).delete()
-        people.delete()
     admin = grant
     times, rows = [], 0
     for _ in range(runs):
         with transaction.atomic():
+            people = Person.objects.filter(org_path__startswith=county.path)
+            User.objects.filter(person__in=people).delete()
+            Post.objects.filter(person__in=people).delete()
+            people.delete()
             t0 = time.perf_counter()
             errors, plan, rows = roster_import_check(actor=admin, content=content, filename="roster.xlsx")
             assert not errors, errors[:3]
             roster_write(actor=admin, plan=plan)
             times.append(time.perf_counter() - t0)
             transaction.set_rollback(True)
+    assert rows > 10_000, f"the import county has lost its people ({rows} rows); regenerate without --reuse"
     return {"median_s": statistics.median(times), "rows": rows, "runs_s": times}
 
 
