@@ -269,7 +269,26 @@ def day_close(*, actor: Any, org: Org, on: date) -> DaySheet:
     absent = [r.person_id for r in rows if r.status == DayStatusKind.ABSENT]
     if absent:
         absence_evaluate(person_ids=absent, on=on, actor=actor)
+        _report_unexcused([r.person_id for r in rows if r.status == DayStatusKind.ABSENT and r.stationed], on, actor)
     return sheet
+
+
+def _report_unexcused(person_ids: list[int], on: date, actor: Any) -> int:
+    """LV-07's other path: a stationed cadre away on a working day with no approved leave (the day
+    closed absent: no sign-in, no leave, no evidence) is absenteeism, circulated county-wide."""
+    if not person_ids:
+        return 0
+    try:
+        from ganbu.leave.services import leave_report_unexcused
+    except ImportError:  # leave app not installed
+        return 0
+    opened = 0
+    for person in Person.objects.filter(pk__in=person_ids).order_by("pk"):
+        try:
+            opened += leave_report_unexcused(actor=actor, person=person, days_away=[on])
+        except PolicyMissing:
+            continue
+    return opened
 
 
 def tally_refresh(*, org_path: str, month: date, person_ids: list[int] | None = None) -> int:
