@@ -365,3 +365,20 @@ def test_pts_03_opening_a_cycle_previews_then_confirms(world, pts, login):
     assert "将建立" in resp.content.decode() and not Cycle.objects.filter(year=pts.year + 1).exists()
     client.post(reverse("points:cycles"), {**data, "confirm": "1"})
     assert Cycle.objects.filter(year=pts.year + 1).exists()
+
+
+def test_pts_02_overlong_note_is_refused_naming_the_field_and_the_form_keeps_what_was_typed(world, pts, login):
+    """Issue 10 (forms): a 20,000-character 事由 is refused in Chinese, nothing is written, and the
+    cadre, item and points typed are still selected."""
+    client = login("office")
+    resp = client.post(reverse("points:record"), {"person": world.people.cadre_a.pk, "item": pts.town.pk,
+                                                  "points": "2", "date": f"{pts.today:%Y-%m-%d}",
+                                                  "note": "事" * 20000})
+    html = resp.content.decode()
+    assert resp.status_code == 400 and "事由：事由最多 300 字（现有 20000 字）" in html
+    assert f'value="{pts.town.pk}" selected' in html and 'name="points" value="2"' in html
+    assert not PointEntry.objects.exists()
+    resp = client.post(reverse("points:catalogue"), {"scope": "village", "category": "镇级工作任务", "kind": "deduct",
+                                                     "name": "项" * 101, "default_points": "3"})
+    html = resp.content.decode()
+    assert resp.status_code == 400 and "项目最多 100 字" in html and 'value="deduct" selected' in html

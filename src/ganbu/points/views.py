@@ -26,6 +26,7 @@ from ganbu.core.access import (
 from ganbu.core.models import PolicyVersion
 from ganbu.org.models import TOWNSHIP_KINDS, Org, OrgKind
 from ganbu.points import queries, rules, services
+from ganbu.points.forms import EntryForm, ItemForm, RejectForm, text_errors
 from ganbu.points.models import Cycle, CycleSummary, PointEntry, PointItem, Scope, ThresholdHit
 from ganbu.points.preview import PreviewError, preview_policy
 from ganbu.reports.pdf import PdfUnavailable, pdf_response, render_pdf
@@ -173,12 +174,13 @@ def record(request: HttpRequest) -> HttpResponse:
         raise NotFound()
     errors: list[str] = []
     if request.method == "POST":
+        errors = text_errors(EntryForm, request.POST)
         try:
             person = access_person(request.user, request.POST.get("person"), "points.record")
             on = timezone.datetime.strptime(request.POST.get("date") or "", "%Y-%m-%d").date()
         except ValueError:
-            errors = ["发生日期：日期格式应为 YYYY-MM-DD"]
-        else:
+            errors.append("发生日期：日期格式应为 YYYY-MM-DD")
+        if not errors:
             try:
                 services.point_entry_record(
                     actor=request.user, person=person, item_id=request.POST.get("item"),
@@ -217,6 +219,9 @@ def approve(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = access_object(request.user, PointEntry, entry_id, "points.approve")
     try:
         if request.POST.get("action") == "reject":
+            too_long = text_errors(RejectForm, request.POST)
+            if too_long:
+                raise ValidationError(too_long)
             services.point_entry_reject(actor=request.user, entry=entry, reason=request.POST.get("reason", ""))
             messages.success(request, "已退回")
         else:
@@ -242,6 +247,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         if request.POST.get("village"):
             village = access_org(request.user, request.POST["village"], "points.catalogue")
         try:
+            too_long = text_errors(ItemForm, request.POST)
+            if too_long:
+                raise ValidationError(too_long)
             services.point_item_create(
                 actor=request.user, township=township, scope=request.POST.get("scope", Scope.VILLAGE),
                 category=request.POST.get("category", ""), name=request.POST.get("name", ""),
