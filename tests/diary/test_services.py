@@ -1,0 +1,250 @@
+"""Diary services and pages with the test county (DRY-01, DRY-02, STN-01, STN-02)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from ganbu.cases.models import Case
+from ganbu.core.access import NotFound
+from ganbu.core.models import AuditEntry, Notification
+from ganbu.core.recusal import RecusalError
+from ganbu.diary import services
+from ganbu.diary.models import Household, Matter, Visit
+
+D = date(2025, 3, 3)
+_capture = []
+
+
+@pytest.fixture(autouse=True)
+def _commits(django_capture_on_commit_callbacks):
+    """Service calls below run their on-commit inbox writes as a real commit would."""
+    _capture[:] = [django_capture_on_commit_callbacks]
+    yield
+
+
+def run(fn, **kw):
+    with _capture[0](execute=True):
+        return fn(**kw)
+
+
+@pytest.fixture
+def stationed(world, policies):
+    u, p = world.users, world.people
+    st = services.station_set(actor=u.office, person=p.township_cadre, township=world.t1, village=world.village_a,
+                              start=date(2024, 1, 1))
+    mk = services.household_create
+    homes = [mk(actor=u.office, village=world.village_a, head_name=n, group_name="一组", demonstration=d, poor=po)
+             for n, d, po in (("张大山", True, False), ("李小河", False, True), ("王老五", False, False),
+                              ("赵示范", True, False), ("钱贫困", False, True))]
+    other = mk(actor=u.office, village=world.village_c, head_name="南村孙家")
+    return st, homes, other
+
+
+def record(world, home, met=D, **kw):
+    return run(services.matter_record, actor=world.users.township_cadre, household=home, met_on=met, category="矛盾纠纷",
+                                  content="宅基地边界纠纷，双方争执", action="到现场调解", today=kw.pop("today", met),
+                                  **{"major": True, **kw})
+
+
+def notes(user, kind):
+    return list(Notification.objects.filter(user=user, kind=kind).values_list("title", flat=True))
+
+
+def test_dry_01_entry_for_a_future_date_is_refused_and_nothing_written(world, stationed):
+    _, homes, _ = stationed
+    with pytest.raises(services.DiaryError) as exc:
+        record(world, homes[0], met=D + timedelta(days=1), today=D)
+    assert exc.value.message == "发生日期：不能晚于今天（2025-03-03），民情日记只记已经发生的事"
+    assert not Matter.objects.exists()
+    m = record(world, homes[0], today=D)
+    assert m.report_due == D + timedelta(days=2) and m.needs_report
+    assert AuditEntry.objects.filter(action="matter.record", object_id=str(m.pk)).exists()
+    assert notes(world.users.township_cadre, "diary.report")  # the clock is in the author's inbox
+
+
+def test_dry_01_household_outside_the_cadres_village_refused(world, stationed):
+    _, _, other = stationed
+    with pytest.raises(services.DiaryError) as exc:
+        record(world, other)
+    assert exc.value.message == "走访农户：南村孙家户不在您驻村的东村，不能记入本人的走访"
+
+
+def test_dry_02_report_on_day_2_in_time_day_3_late_reaches_the_secretary(world, stationed):
+    _, homes, _ = stationed
+    a, b = record(world, homes[0]), record(world, homes[1])
+    run(services.matter_report, actor=world.users.township_cadre, matter=a, reported_on=D + timedelta(days=2),
+                           text="报告", today=D + timedelta(days=2))
+    assert notes(world.users.township_secretary, "diary.late") == []
+    run(services.matter_report, actor=world.users.township_cadre, matter=b, reported_on=D + timedelta(days=3),
+                           text="报告", today=D + timedelta(days=3))
+    assert notes(world.users.township_secretary, "diary.late") == [
+        "超期提醒：钱干部向党委、政府报告超期 1 天（李小河户（一组），期限 03月05日）"]
+    b.refresh_from_db()
+    assert b.answerer == world.people.township_head and b.opinion_due == D + timedelta(days=6)
+    assert notes(world.users.township_head, "diary.opinion")  # the opinion clock is in the head's inbox
+
+
+def test_dry_02_answer_before_report_refused_then_day_4_late_reaches_the_secretary(world, stationed):
+    _, homes, _ = stationed
+    m = record(world, homes[0])
+    with pytest.raises(services.DiaryError) as exc:
+        run(services.matter_answer, actor=world.users.township_head, matter=m, text="意见", today=D)
+    assert exc.value.message == "处理意见：该民情尚未向党委、政府报告，不能先拿出处理意见"
+    run(services.matter_report, actor=world.users.township_cadre, matter=m, reported_on=D, text="报告", today=D)
+    run(services.matter_answer, actor=world.users.township_head, matter=m, text="由司法所牵头调解", today=D + timedelta(days=3))
+    assert notes(world.users.township_secretary, "diary.late") == []  # day 3: in time
+    m2 = record(world, homes[1])
+    run(services.matter_report, actor=world.users.township_cadre, matter=m2, reported_on=D, text="报告", today=D)
+    run(services.matter_answer, actor=world.users.township_head, matter=m2, text="意见", today=D + timedelta(days=4))
+    assert notes(world.users.township_secretary, "diary.late") == [
+        "超期提醒：李镇长党委、政府拿出处理意见超期 1 天（李小河户（一组），期限 03月06日）"]
+    assert notes(world.users.township_cadre, "diary.answered")
+
+
+def test_dry_02_harm_recorded_by_an_authorised_person_opens_a_case_against_whoever_was_late(world, stationed):
+    _, homes, _ = stationed
+    m = record(world, homes[0])
+    run(services.matter_report, actor=world.users.township_cadre, matter=m, reported_on=D + timedelta(days=1), text="报告",
+                           today=D + timedelta(days=1))
+    run(services.matter_answer, actor=world.users.township_head, matter=m, text="意见", today=D + timedelta(days=6))
+    with pytest.raises(NotFound):  # the head may not record harm
+        run(services.matter_harm_record, actor=world.users.township_head, matter=m, harm="矛盾激化")
+    cases = run(services.matter_harm_record, actor=world.users.township_secretary, matter=m, harm="矛盾激化引发群体上访",
+                                        today=D + timedelta(days=7))
+    assert [(c.rule_id, c.subject) for c in cases] == [("DRY-02", world.people.township_head)]
+    assert cases[0].facts["days_late"] == 2 and cases[0].policy_version_id
+    # recorded twice: still one case
+    run(services.matter_harm_record, actor=world.users.township_secretary, matter=m, harm="补充", today=D + timedelta(days=8))
+    assert Case.objects.filter(rule_id="DRY-02").count() == 1
+
+
+def test_dry_02_harm_without_lateness_refused_and_nobody_decides_about_himself(world, stationed):
+    _, homes, _ = stationed
+    m = record(world, homes[0])
+    run(services.matter_report, actor=world.users.township_cadre, matter=m, reported_on=D, text="报告", today=D)
+    with pytest.raises(services.DiaryError) as exc:
+        run(services.matter_harm_record, actor=world.users.township_secretary, matter=m, harm="后果", today=D + timedelta(3))
+    assert exc.value.message == services.E_HARM_NOT_LATE
+    # the secretary answers late himself (the head is away): he may not record harm against himself
+    Matter.objects.filter(pk=m.pk).update(answerer=world.people.township_secretary)
+    run(services.matter_answer, actor=world.users.township_secretary, matter=m, text="意见", today=D + timedelta(days=5))
+    with pytest.raises(RecusalError):
+        run(services.matter_harm_record, actor=world.users.township_secretary, matter=m, harm="后果", today=D + timedelta(6))
+    assert not Case.objects.exists()
+
+
+def test_dry_02_nightly_sweep_notifies_the_superior_once(world, stationed):
+    _, homes, _ = stationed
+    record(world, homes[0])
+    assert run(services.diary_lateness_sweep, on=D + timedelta(days=2)) == 0
+    assert run(services.diary_lateness_sweep, on=D + timedelta(days=3)) == 1
+    run(services.diary_lateness_sweep, on=D + timedelta(days=4))
+    assert len(notes(world.users.township_secretary, "diary.late")) == 1
+
+
+def test_stn_02_visit_outside_the_village_refused_in_chinese(world, stationed):
+    _, homes, other = stationed
+    with pytest.raises(services.DiaryError) as exc:
+        services.visit_record(actor=world.users.township_cadre, household=other, visited_on=D, today=D)
+    assert exc.value.message == "走访农户：南村孙家户不在您驻村的东村，不能记入本人的走访"
+    services.visit_record(actor=world.users.township_cadre, household=homes[0], visited_on=D, today=D)
+    assert Visit.objects.count() == 1
+    with pytest.raises(services.DiaryError):  # a cadre without a station
+        services.visit_record(actor=world.users.cadre_a, household=homes[0], visited_on=D, today=D)
+
+
+def test_stn_02_contact_households_two_to_four_demonstration_or_poor(world, stationed):
+    _, homes, _ = stationed
+    with pytest.raises(services.DiaryError) as exc:
+        services.contact_add(actor=world.users.township_cadre, household=homes[2])
+    assert exc.value.message == "联系户：须为科技示范户或贫困户"
+    for h in (homes[0], homes[1], homes[3], homes[4]):
+        services.contact_add(actor=world.users.township_cadre, household=h)
+    extra = services.household_create(actor=world.users.office, village=world.village_a, head_name="孙五", poor=True)
+    with pytest.raises(services.DiaryError) as exc:
+        services.contact_add(actor=world.users.township_cadre, household=extra)
+    assert exc.value.message == "联系户：已联系 4 户，达到上限 4 户"
+
+
+def test_stn_02_quarter_ending_short_notifies_the_township(world, stationed):
+    _, homes, _ = stationed
+    services.visit_record(actor=world.users.township_cadre, household=homes[0], visited_on=date(2025, 2, 1),
+                          today=date(2025, 2, 1))
+    assert run(services.quarter_shortfall_sweep, on=date(2025, 4, 1)) == 1
+    titles = notes(world.users.office, "diary.quarter")
+    assert titles == ["2025年第1季度驻村走访未达标：钱干部（东村）"]
+    body = Notification.objects.get(user=world.users.office, kind="diary.quarter").body
+    assert "走访 1/180 户（0.6%）" in body and "户主会 0 次" in body
+    run(services.quarter_shortfall_sweep, on=date(2025, 4, 2))
+    assert len(notes(world.users.office, "diary.quarter")) == 1
+
+
+def test_stn_01_station_needs_a_listed_title_and_is_not_self_decided(world, policies):
+    u, p = world.users, world.people
+    with pytest.raises(services.DiaryError) as exc:
+        services.station_set(actor=u.office, person=p.township_secretary, township=world.t1, village=world.village_a,
+                             start=D)
+    assert exc.value.message == "该干部的职务不属于安排驻村的镇行政干部"
+    with pytest.raises(RecusalError):
+        services.station_set(actor=u.office, person=p.office, township=world.t1, village=world.village_a, start=D)
+    with pytest.raises(NotFound):
+        services.station_set(actor=u.outsider, person=p.township_cadre, township=world.t1, village=world.village_a,
+                             start=D)
+    st = services.station_set(actor=u.township_secretary, person=p.office, township=world.t1, village=None,
+                              special_post="党政办值班", start=D)
+    assert st.special_post == "党政办值班"
+
+
+def test_stn_01_township_page_lists_villages_without_a_cadre(world, stationed, login):
+    page = login("office").get(f"/diary/stations/?township={world.t1.pk}")
+    text = page.content.decode()
+    assert page.status_code == 200
+    block = text.split('id="villages-without"')[1].split("</div>")[0]
+    assert "南村" in block and "东村" not in block
+    assert "0.6%" not in text and "0.0%" in text  # this quarter: nothing visited yet
+    assert login("outsider").get(f"/diary/stations/?township={world.t1.pk}").status_code == 404
+
+
+def test_pages_record_refuse_in_chinese_and_scope(world, stationed, login, client):
+    _, homes, other = stationed
+    c = login("township_cadre")
+    assert c.get("/diary/").status_code == 200
+    future = (date.today() + timedelta(days=2)).isoformat()
+    r = c.post("/diary/new/", {"household": homes[0].pk, "met_on": future, "category": "矛盾纠纷", "content": "x",
+                               "major": "on"})
+    assert r.status_code == 400 and "发生日期：不能晚于今天" in r.content.decode()
+    assert not Matter.objects.exists()
+    r = c.post("/diary/new/", {"household": homes[0].pk, "met_on": date.today().isoformat(), "category": "矛盾纠纷",
+                               "content": "灌溉水渠堵塞", "major": "on"})
+    assert r.status_code == 302
+    m = Matter.objects.get()
+    r = c.post("/diary/visits/", {"household": other.pk, "visited_on": date.today().isoformat()}, follow=True)
+    assert "不在您驻村的东村" in r.content.decode()
+    client.logout()
+    head = login("township_head")
+    r = head.post(f"/diary/matters/{m.pk}/answer/", {"text": "意见"})
+    assert r.status_code == 400 and "尚未向党委、政府报告" in r.content.decode()
+    listing = head.get("/diary/matters/?q=灌溉")
+    assert "灌溉水渠堵塞" in listing.content.decode()
+    assert head.get("/diary/matters/?q=不存在的词").content.decode().count("灌溉水渠堵塞") == 0
+    xlsx = head.get("/diary/matters/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    client.logout()
+    out = login("outsider")
+    assert out.get(f"/diary/matters/{m.pk}/").status_code == 404
+    assert out.get("/diary/matters/").status_code == 404
+    assert out.get("/diary/matters/999999/").status_code == 404
+
+
+def test_matters_overdue_first(world, stationed, login):
+    _, homes, _ = stationed
+    today = date.today()
+    fresh = record(world, homes[0], met=today, today=today)
+    old = record(world, homes[1], met=today - timedelta(days=5), today=today)
+    calm = record(world, homes[2], met=today, today=today, major=False)
+    text = login("office").get("/diary/matters/").content.decode()
+    ids = [text.index(f"/diary/matters/{m.pk}/") for m in (old, fresh, calm)]
+    assert ids == sorted(ids)
+    assert Household.objects.filter(village=world.village_a).count() == 5
