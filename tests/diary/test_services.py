@@ -80,7 +80,7 @@ def test_dry_02_report_on_day_2_in_time_day_3_late_reaches_the_secretary(world, 
     run(services.matter_report, actor=world.users.township_cadre, matter=b, reported_on=D + timedelta(days=3),
                            text="报告", today=D + timedelta(days=3))
     assert notes(world.users.township_secretary, "diary.late") == [
-        "超期提醒：钱干部向党委、政府报告超期 1 天（李小河户（一组），期限 03月05日）"]
+        "超期提醒：钱干部报告党委、政府超期 1 天（李小河户（一组），期限 03月05日）"]
     b.refresh_from_db()
     assert b.answerer == world.people.township_head and b.opinion_due == D + timedelta(days=6)
     assert notes(world.users.township_head, "diary.opinion")  # the opinion clock is in the head's inbox
@@ -99,7 +99,7 @@ def test_dry_02_answer_before_report_refused_then_day_4_late_reaches_the_secreta
     run(services.matter_report, actor=world.users.township_cadre, matter=m2, reported_on=D, text="报告", today=D)
     run(services.matter_answer, actor=world.users.township_head, matter=m2, text="意见", today=D + timedelta(days=4))
     assert notes(world.users.township_secretary, "diary.late") == [
-        "超期提醒：李镇长党委、政府拿出处理意见超期 1 天（李小河户（一组），期限 03月06日）"]
+        "超期提醒：李镇长拿出处理意见超期 1 天（李小河户（一组），期限 03月06日）"]
     assert notes(world.users.township_cadre, "diary.answered")
 
 

@@ -24,7 +24,8 @@ def nav_is_stationed(user: Any) -> bool:
     if not pid:
         return False
     today = timezone.localdate()
-    return Station.objects.filter(person_id=pid, start__lte=today).exclude(end__lt=today).exists()
+    return (Station.objects.filter(person_id=pid, start__lte=today, village__isnull=False).exclude(end__lt=today)
+            .exists())
 
 
 def can_view(user: Any, path: str | None = None) -> bool:

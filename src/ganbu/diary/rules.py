@@ -40,6 +40,7 @@ E_TITLE = "该干部的职务不属于安排驻村的镇行政干部"
 
 Kind = Literal["report", "opinion"]
 KIND_LABEL = {"report": "向党委、政府报告", "opinion": "党委、政府拿出处理意见"}
+KIND_SHORT = {"report": "报告党委、政府", "opinion": "拿出处理意见"}
 
 
 def due_day(start: date, days: int) -> date:
@@ -109,6 +110,10 @@ class Clock:
     @property
     def label(self) -> str:
         return KIND_LABEL[self.kind]
+
+    @property
+    def short_label(self) -> str:
+        return KIND_SHORT[self.kind]
 
     @property
     def is_late(self) -> bool:

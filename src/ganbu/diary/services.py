@@ -271,7 +271,7 @@ def _late_notice(m: Matter, clock: rules.Clock, township_path: str) -> None:
     late = Person.objects.filter(pk=clock.person_id).first()
     who = late.name if late else "责任人"
     users = superiors_of(clock.person_id, township_path)
-    title = f"超期提醒：{who}{clock.label}超期 {clock.days} 天（{m.household}，期限 {clock.due:%m月%d日}）"
+    title = f"超期提醒：{who}{clock.short_label}超期 {clock.days} 天（{m.household}，期限 {clock.due:%m月%d日}）"
     transaction.on_commit(lambda: notify(users=users, title=title, url=f"/diary/matters/{m.pk}/", kind="diary.late",
                                          key=f"diary:late:{clock.kind}:{m.pk}"))
 

@@ -26,6 +26,7 @@ class VillageRow:
     team: int = 0
     reserves: int = 0
     policy_ref: str = ""
+    params: Any = None
 
     @property
     def short(self) -> bool:
@@ -65,7 +66,7 @@ def composition_report(user: Any, on: date, township: str = "") -> list[VillageR
         pooled = [rules.Member(r.person_id, r.person.birth_date, r.person.gender) for r in reserves
                   if r.village_id == v.pk and r.status == Reserve.Status.POOLED]
         row = VillageRow(village=v, team=len({m.person_id for m in team}), reserves=len(pooled),
-                         policy_ref=resolved.ref)
+                         policy_ref=resolved.ref, params=params)
         row.shortfalls = rules.rsv_02_shortfalls(params, team, pooled, on)
         row.posts_without = [p for p in vposts if by_post.get(p.pk, 0) < params.reserves_per_post]
         rows.append(row)

@@ -35,7 +35,7 @@ def county(request: HttpRequest) -> HttpResponse:
     rows = queries.composition_report(request.user, today, path)
     return render(request, "reserves/county.html", {
         "rows": rows, "short": [r for r in rows if r.short], "townships": townships, "t": t, "today": today,
-        "policy_ref": rows[0].policy_ref if rows else ""})
+        "policy_ref": rows[0].policy_ref if rows else "", "params": rows[0].params if rows else None})
 
 
 def _village_page(request: HttpRequest, village: Any, status: int = 200, **extra: Any) -> HttpResponse:
@@ -150,7 +150,13 @@ def care(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     rows, ref = queries.care_board(request.user, township, today)
+    from ganbu.core.policy import PolicyMissing, policy_resolve
+
+    try:
+        care_params = policy_resolve("org_care", township.path, today).params
+    except PolicyMissing:
+        care_params = None
     return render(request, "reserves/care.html", {
         "township": township, "townships": townships, "rows": rows, "policy_ref": ref, "form": form, "today": today,
         "leaders": queries.leaders_of(township, today), "kinds": list(rules.CARE_LABELS.items()),
-        "overdue": sum(r.overdue for r in rows)}, status=status)
+        "overdue": sum(r.overdue for r in rows), "params": care_params}, status=status)
