@@ -248,3 +248,30 @@ def test_matters_overdue_first(world, stationed, login):
     ids = [text.index(f"/diary/matters/{m.pk}/") for m in (old, fresh, calm)]
     assert ids == sorted(ids)
     assert Household.objects.filter(village=world.village_a).count() == 5
+
+
+def test_dry_01_photo_attached_through_core_attachments_and_wrong_type_refused(world, stationed, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _, homes, _ = stationed
+    c = login("township_cadre")
+    data = {"household": homes[0].pk, "met_on": date.today().isoformat(), "category": "基础设施",
+            "content": "村道塌方"}
+    bad = SimpleUploadedFile("a.png", b"not a png", content_type="image/png")
+    r = c.post("/diary/new/", {**data, "photos": bad})
+    assert r.status_code == 400 and "证明材料只接受" in r.content.decode()
+    assert not Matter.objects.exists()
+    png = SimpleUploadedFile("road.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, content_type="image/png")
+    assert c.post("/diary/new/", {**data, "photos": png}).status_code == 302
+    m = Matter.objects.get()
+    assert [a.original_name for a in m.photos.all()] == ["road.png"]
+
+
+def test_household_search_stays_in_scope(world, stationed, login):
+    _, homes, other = stationed
+    b_home = services.household_create(actor=world.users.admin, village=world.village_b, head_name="西村周家")
+    c = login("township_cadre")
+    text = c.get("/diary/households/pick/?q=家").content.decode()
+    assert "南村孙家" in text and "西村周家" not in text  # his township only; the other township is out of scope
+    r = c.post("/diary/visits/", {"household": b_home.pk, "visited_on": date.today().isoformat()}, follow=True)
+    assert "请先搜索并选择农户" in r.content.decode()

@@ -52,8 +52,8 @@ def household_for(user: Any, pk: Any) -> Household:
     from ganbu.diary.services import station_current
 
     st = station_current(getattr(user, "person_id", None))
-    if (st and st.village_id) or has_perm(user, "diary.view", h.org_path):
-        # A stationed cadre may pick any household he can name; the service refuses other villages in Chinese.
+    if (st and st.village_id and h.org_path.startswith(st.org_path)) or has_perm(user, "diary.view", h.org_path):
+        # A stationed cadre may pick a household of his township; the service refuses other villages in Chinese.
         return h
     raise NotFound()
 
@@ -64,17 +64,20 @@ def households_search(user: Any, q: str, village: Org | None = None, limit: int 
 
     qs = Household.objects.select_related("village")
     if village is not None:
-        qs = qs.filter(village=village)
+        qs = qs.filter(village=village).order_by("group_name", "head_name")
     else:
         st = station_current(getattr(user, "person_id", None))
         scope = scope_q(user, "diary.view")
-        if st and st.village_id:
-            scope |= Q(village_id=st.village_id)
-        qs = qs.filter(scope)
+        if st and st.village_id:  # his township's households, his own village first; others are refused in Chinese
+            scope |= Q(org_path__startswith=st.org_path)
+            qs = qs.filter(scope).order_by(Case(When(village_id=st.village_id, then=0), default=1), "group_name",
+                                           "head_name")
+        else:
+            qs = qs.filter(scope).order_by("group_name", "head_name")
     q = q.strip()
     if q:
         qs = qs.filter(Q(head_name__icontains=q) | Q(group_name__icontains=q))
-    return list(qs.order_by("group_name", "head_name")[:limit])
+    return list(qs[:limit])
 
 
 def people_search(user: Any, q: str, township: Org, limit: int = 15) -> list[Person]:
