@@ -275,3 +275,23 @@ def test_household_search_stays_in_scope(world, stationed, login):
     assert "南村孙家" in text and "西村周家" not in text  # his township only; the other township is out of scope
     r = c.post("/diary/visits/", {"household": b_home.pk, "visited_on": date.today().isoformat()}, follow=True)
     assert "请先搜索并选择农户" in r.content.decode()
+
+
+def test_township_pages_keep_their_query_count_as_rows_grow(world, stationed, login, django_assert_max_num_queries):
+    """The matters list and the stations page read in a fixed number of queries (N matters, N cadres)."""
+    _, homes, _ = stationed
+    c = login("office")
+    for h in homes[:2]:
+        record(world, h, met=date.today(), today=date.today())
+    with django_assert_max_num_queries(40) as few:
+        assert c.get("/diary/matters/").status_code == 200
+    for h in homes[2:] * 3:
+        record(world, h, met=date.today() - timedelta(days=1), today=date.today())
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        assert c.get("/diary/matters/").status_code == 200
+    with django_assert_max_num_queries(40) as before:
+        c.get(f"/diary/stations/?township={world.t1.pk}")
+    services.station_set(actor=world.users.township_secretary, person=world.people.office, township=world.t1,
+                         village=world.village_c, start=date(2024, 1, 1))
+    with django_assert_max_num_queries(len(before.captured_queries) + 1):
+        c.get(f"/diary/stations/?township={world.t1.pk}")

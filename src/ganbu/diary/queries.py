@@ -169,20 +169,37 @@ def township_stations(user: Any, township: Org, params: DiaryParams, on: date) -
         cadres.append(rules.CadreStation(p.person_id, p.title, st.village_id if st else None,
                                          st.special_post if st else ""))
     without, idle = rules.stn_01_gaps(params, [v.pk for v in villages], cadres)
-    rows = [StationRow(s, station_coverage(s, params, start, end) if s.village_id else None) for s in stations]
+    # coverage in a fixed number of GROUP BY queries, whatever the number of cadres and villages
+    in_period = Visit.objects.filter(household__village__parent=township, visited_on__range=(start, end))
+    visited_by = {(r["person_id"], r["household__village_id"]): r["n"] for r in
+                  in_period.values("person_id", "household__village_id").annotate(n=Count("household_id", distinct=True))}
+    visited_in = {r["household__village_id"]: r["n"] for r in
+                  in_period.values("household__village_id").annotate(n=Count("household_id", distinct=True))}
+    meetings = HeadsMeeting.objects.filter(village__parent=township, held_on__range=(start, end))
+    meetings_by = {(r["person_id"], r["village_id"]): r["n"] for r in
+                   meetings.values("person_id", "village_id").annotate(n=Count("id"))}
+    meetings_in = {r["village_id"]: r["n"] for r in meetings.values("village_id").annotate(n=Count("id"))}
+    contacts = ContactHousehold.objects.filter(station__township=township, end__isnull=True)
+    contacts_by = {r["station_id"]: r["n"] for r in contacts.values("station_id").annotate(n=Count("id"))}
+    contacts_in = {r["station__village_id"]: r["n"] for r in contacts.values("station__village_id").annotate(n=Count("id"))}
+    rows = []
+    for st in stations:
+        cov = None
+        if st.village is not None:
+            key = (st.person_id, st.village_id)
+            cov = rules.stn_02_coverage(params, households=st.village.households, visited=visited_by.get(key, 0),
+                                        meetings=meetings_by.get(key, 0), contacts=contacts_by.get(st.pk, 0))
+        rows.append(StationRow(st, cov))
     village_cov: dict[int, dict[str, Any]] = {}
     for r in rows:
         if r.coverage is None or r.station.village is None:
             continue
-        agg = village_cov.setdefault(r.station.village_id or 0, {"village": r.station.village, "cadres": 0})
+        agg = village_cov.setdefault(r.station.village.pk, {"village": r.station.village, "cadres": 0})
         agg["cadres"] += 1
     for vid, agg in village_cov.items():
-        visited = (Visit.objects.filter(household__village_id=vid, visited_on__range=(start, end))
-                   .values("household_id").distinct().count())
-        meetings = HeadsMeeting.objects.filter(village_id=vid, held_on__range=(start, end)).count()
-        contacts = ContactHousehold.objects.filter(station__village_id=vid, end__isnull=True).count()
-        agg["coverage"] = rules.stn_02_coverage(params, households=agg["village"].households, visited=visited,
-                                                meetings=meetings, contacts=contacts)
+        agg["coverage"] = rules.stn_02_coverage(params, households=agg["village"].households,
+                                                visited=visited_in.get(vid, 0), meetings=meetings_in.get(vid, 0),
+                                                contacts=contacts_in.get(vid, 0))
     idle_people = list(Person.objects.filter(pk__in=idle).order_by("name"))
     return {"rows": rows, "villages_without": [v for v in villages if v.pk in set(without)], "idle": idle_people,
             "villages": villages, "village_cov": list(village_cov.values()), "period": (start, end),
