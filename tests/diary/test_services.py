@@ -231,6 +231,13 @@ def test_pages_record_refuse_in_chinese_and_scope(world, stationed, login, clien
     assert head.get("/diary/matters/?q=不存在的词").content.decode().count("灌溉水渠堵塞") == 0
     xlsx = head.get("/diary/matters/export.xlsx")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("发生日期", "村", "农户", "记录人") and rows[1][5] == "灌溉水渠堵塞"
     client.logout()
     out = login("outsider")
     assert out.get(f"/diary/matters/{m.pk}/").status_code == 404
@@ -295,3 +302,26 @@ def test_township_pages_keep_their_query_count_as_rows_grow(world, stationed, lo
                          village=world.village_c, start=date(2024, 1, 1))
     with django_assert_max_num_queries(len(before.captured_queries) + 1):
         c.get(f"/diary/stations/?township={world.t1.pk}")
+
+
+def test_api_records_refuses_future_date_in_chinese_and_scopes(world, stationed, login, client):
+    import json
+
+    _, homes, _ = stationed
+    c = login("township_cadre")
+    found = c.get("/api/diary/households?q=张大").json()
+    assert found[0]["name"] == "张大山户（一组）"
+    body = {"household_id": homes[0].pk, "met_on": (date.today() + timedelta(days=1)).isoformat(),
+            "category": "矛盾纠纷", "content": "纠纷", "major": True}
+    r = c.post("/api/diary/matters", json.dumps(body), content_type="application/json")
+    assert r.status_code == 400 and r.json()["detail"].startswith("发生日期：不能晚于今天") and r.json()["field"] == "met_on"
+    body["met_on"] = date.today().isoformat()
+    r = c.post("/api/diary/matters", json.dumps(body), content_type="application/json")
+    assert r.status_code == 200 and r.json()["clocks"][0]["state"] == "waiting"
+    mid = r.json()["id"]
+    client.logout()
+    head = login("township_head")
+    r = head.post(f"/api/diary/matters/{mid}/answer", json.dumps({"text": "意见"}), content_type="application/json")
+    assert r.status_code == 400 and "尚未向党委、政府报告" in r.json()["detail"]
+    client.logout()
+    assert login("outsider").get(f"/api/diary/matters/{mid}").status_code == 404
