@@ -325,3 +325,30 @@ def test_api_records_refuses_future_date_in_chinese_and_scopes(world, stationed,
     assert r.status_code == 400 and "尚未向党委、政府报告" in r.json()["detail"]
     client.logout()
     assert login("outsider").get(f"/api/diary/matters/{mid}").status_code == 404
+
+
+def test_dry_02_harm_page_previews_who_a_case_opens_against_then_confirms(world, stationed, login):
+    _, homes, _ = stationed
+    m = record(world, homes[0], met=date.today() - timedelta(days=5), today=date.today())
+    c = login("township_secretary")
+    url = f"/diary/matters/{m.pk}/harm/"
+    r = c.post(url, {"harm": "矛盾激化"})
+    text = r.content.decode()
+    assert r.status_code == 200 and "钱干部（向党委、政府报告超期 3 天）" in text and "确认记录并立案" in text
+    assert not Case.objects.exists()
+    assert c.post(url, {"harm": "矛盾激化", "confirm": "on"}).status_code == 302
+    assert Case.objects.get().subject == world.people.township_cadre
+
+
+def test_stn_01_station_page_confirms_before_writing(world, policies, login):
+    c = login("office")
+    url = "/diary/stations/"
+    data = {"township": world.t1.pk, "person": world.people.township_cadre.pk, "village": world.village_c.pk,
+            "start": "2025-01-01"}
+    r = c.post(url, data)
+    assert r.status_code == 200 and "将安排 钱干部 自 2025-01-01 起：南村" in r.content.decode()
+    assert not services.Station.objects.exists()
+    assert c.post(url, {**data, "confirm": "on"}).status_code == 302
+    assert services.Station.objects.get().village == world.village_c
+    r = c.post(url, {**data, "person": world.people.township_secretary.pk, "confirm": "on"})
+    assert r.status_code == 400 and "不属于安排驻村的镇行政干部" in r.content.decode()

@@ -187,3 +187,25 @@ def test_org_10_care_board_flags_overdue_and_records_visits(world, policies, log
     page = login("office").get("/reserves/care/")
     assert page.status_code == 200 and "孙支书" in page.content.decode()
     assert login("outsider").get("/reserves/care/").status_code == 404
+
+
+def test_rsv_01_step_page_records_in_order_and_org_10_care_page_records(world, team, login):
+    posts, woman, _ = team
+    r = services.reserve_add(actor=world.users.office, post=posts["village_secretary"], person=woman)
+    c = login("office")
+    today = date.today().isoformat()
+    resp = c.post(f"/reserves/reserves/{r.pk}/steps/", {"step": "proposal", "on": today, "evidence": "纪要"},
+                  follow=True)
+    assert "党组织提议：须先完成“三荐”之一" in resp.content.decode()
+    for step in ("self", "proposal", "collective_review", "party_review"):
+        c.post(f"/reserves/reserves/{r.pk}/steps/", {"step": step, "on": today, "evidence": f"{step}纪要"})
+    r.refresh_from_db()
+    assert r.status == Reserve.Status.POOLED
+    page = c.get(f"/reserves/villages/{world.village_a.pk}/").content.decode()
+    assert "已入库" in page and "镇（街道）党委审查" in page
+    resp = c.post("/reserves/care/", {"township": world.t1.pk, "secretary": world.people.village_secretary_a.pk,
+                                      "kind": "health_check", "done_on": today})
+    assert resp.status_code == 302
+    resp = c.post("/reserves/care/", {"township": world.t1.pk, "secretary": world.people.village_secretary_a.pk,
+                                      "kind": "home_visit"})
+    assert resp.status_code == 400 and "请填写计划日期或完成日期" in resp.content.decode()
