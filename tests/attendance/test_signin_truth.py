@@ -150,3 +150,18 @@ def test_att_03_stamping_shows_what_it_freezes_then_confirms(world, policies, cl
     assert "盖章停签后 03月04日 不能再签到" in html and not DaySheet.objects.filter(stamped_at__isnull=False).exists()
     client.post(reverse("attendance:stamp"), {**data, "confirm": "1"})
     assert DaySheet.objects.filter(stamped_at__isnull=False).count() == 1
+
+
+def test_att_text_fields_are_limited_with_chinese_messages_not_database_errors(world, policies, clock, login):
+    """Issue 10 (forms): over-long text is refused naming the field, nothing half-written, never a 500."""
+    from ganbu.attendance.models import Meeting
+
+    resp = login("office").post(reverse("attendance:meetings"), {"org": world.t1.pk, "kind": "other",
+                                                                 "title": "会" * 20000, "date": "2024-03-04"},
+                                follow=True)
+    assert resp.status_code == 200 and "会议名称最多 200 字（现有 20000 字）" in resp.content.decode()
+    assert not Meeting.objects.exists()
+    services.day_close(actor=world.users.office, org=world.t1, on=date(2024, 3, 4))
+    day = DayStatus.objects.filter(date=date(2024, 3, 4)).first()
+    with pytest.raises(services.AttendanceError, match="更正理由最多 300 字"):
+        services.daystatus_correct(actor=world.users.office, day=day, status="present", reason="理" * 301)

@@ -73,6 +73,17 @@ CR_BAD_STATUS = "补签只能申请记为出勤、开会或出差"
 NO_POLICY = "本镇在该日期没有施行中的考勤细则，请先在「细则设置」中施行"
 
 
+TOO_LONG = "{label}最多 {n} 字（现有 {m} 字）"
+
+
+def _limit(value: str | None, n: int, label: str, field: str) -> str:
+    """Refuse (never truncate, never a database error) text longer than its column allows."""
+    text = (value or "").strip()
+    if len(text) > n:
+        raise AttendanceError(TOO_LONG.format(label=label, n=n, m=len(text)), field)
+    return text
+
+
 class AttendanceError(ValidationError):
     """A refusal with one Chinese message (and, where it helps, the field it concerns)."""
 
@@ -439,6 +450,7 @@ def daystatus_correct(*, actor: Any, day: DayStatus, status: str, reason: str, u
         raise AttendanceError(NOT_ALLOWED)
     if not (reason or "").strip():
         raise AttendanceError(REASON_REQUIRED, "reason")
+    _limit(reason, 300, "更正理由", "reason")
     if status not in DayStatusKind.values:
         raise AttendanceError(BAD_STATUS, "status")
     with transaction.atomic():
@@ -472,6 +484,7 @@ def evidence_add(*, actor: Any, person: Person, kind: str, start: date, end: dat
         raise AttendanceError(EVIDENCE_KIND, "kind")
     if end < start:
         raise AttendanceError(EVIDENCE_DATES, "end")
+    note = _limit(note, 200, "说明", "note")
     with transaction.atomic():
         attachment = attachment_store(actor=actor, upload=upload, org_path=person.org_path)
         ev = Evidence.objects.create(person=person, org_path=person.org_path, kind=kind, start=start, end=end,
@@ -673,6 +686,7 @@ def spot_check_record(*, actor: Any, person: Person, method: str, result: str, a
         raise AttendanceError(BAD_RESULT, "result")
     if not _is_stationed(person, timezone.localtime(at).date()):
         raise AttendanceError(NOT_STATIONED, "person")
+    note = _limit(note, 300, "说明", "note")
     check = SpotCheck.objects.create(person=person, org_path=person.org_path, at=at, method=method, result=result,
                                      note=note[:300], checker=actor)
     audit_record(actor=actor, action="attendance.spot_check", object_type="spot_check", object_id=check.pk,
@@ -689,6 +703,7 @@ def meeting_create(*, actor: Any, org: Org, kind: str, title: str, on: date) -> 
         raise AttendanceError(MEETING_KIND, "kind")
     if not (title or "").strip():
         raise AttendanceError(MEETING_TITLE, "title")
+    title = _limit(title, 200, "会议名称", "title")
     meeting = Meeting.objects.create(org=org, org_path=org.path, kind=kind, title=title.strip(), date=on,
                                      created_by=actor)
     audit_record(actor=actor, action="meeting.create", object_type="meeting", object_id=meeting.pk,
@@ -715,6 +730,7 @@ def meeting_attendance_record(*, actor: Any, meeting: Meeting, statuses: dict[in
         raise AttendanceError(MEETING_PERSON, "person")
     if any(s not in MeetingAttendance.Status.values for s in statuses.values()):
         raise AttendanceError(BAD_STATUS, "status")
+    _limit(minutes, 20000, "会议记录", "minutes")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     before = {"held": meeting.held, "attendance": dict(meeting.attendance.values_list("person_id", "status"))}
     MeetingAttendance.objects.bulk_create(
@@ -739,6 +755,9 @@ def weekly_report_submit(*, actor: Any, meeting: Meeting, last_work: str, plan: 
         raise AttendanceError(NOT_ALLOWED)
     if meeting.kind != MeetingKind.REGULAR:
         raise AttendanceError(REPORT_NOT_REGULAR)
+    _limit(last_work, 5000, "上期工作", "last_work")
+    _limit(plan, 5000, "本周计划", "plan")
+    _limit(suggestions, 5000, "工作建议", "suggestions")
     if not (last_work or "").strip() or not (plan or "").strip():
         raise AttendanceError(REPORT_REQUIRED, "plan" if (last_work or "").strip() else "last_work")
     report, created = WeeklyReport.objects.update_or_create(
@@ -832,6 +851,7 @@ def correction_request_submit(*, actor: Any, person: Person, day: date, reason: 
         raise AttendanceError(CR_NOT_WORKDAY, "date")
     if not (reason or "").strip():
         raise AttendanceError(CR_REASON, "reason")
+    _limit(reason, 300, "理由", "reason")
     if wanted not in (DayStatusKind.PRESENT, DayStatusKind.MEETING, DayStatusKind.TRIP):
         raise AttendanceError(CR_BAD_STATUS, "wanted")
     policy = resolve(person.org_path, day)

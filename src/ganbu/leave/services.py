@@ -538,6 +538,8 @@ def standin_name(*, actor: Any, stand_in: User | None, start: date | None, end: 
         errors["stand_in"] = STANDIN_SELF
     if start is None or end is None or end < start:
         errors["end"] = STANDIN_DATES
+    if len(reason or "") > 200:
+        errors["reason"] = f"事由最多 200 字（现有 {len(reason)} 字）"
     if errors:
         raise LeaveError(errors)
     si = StandIn.objects.create(user=actor, stand_in=stand_in, start=start, end=end, reason=reason)

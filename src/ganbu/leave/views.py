@@ -261,7 +261,7 @@ def standin(request: HttpRequest) -> HttpResponse:
     return render(request, "leave/standin.html", {
         "mine": StandIn.objects.filter(user=request.user).select_related("stand_in").order_by("-start"),
         "for_others": StandIn.objects.filter(stand_in=request.user).select_related("user").order_by("-start"),
-        "errors": errors,
+        "errors": errors, "post": request.POST if errors else {},
     }, status=400 if errors else 200)
 
 
