@@ -83,3 +83,30 @@ def test_att_03_att_09_phone_sign_in_before_the_cutoff_then_disabled_after_it(wo
     assert "4" in late.inner_text("#my-month")
     late.screenshot(path="/tmp/i10a-shots/signin-after-cutoff-phone.png", full_page=True)
     assert not SignIn.objects.filter(person=world.people.office).exists()
+
+
+def test_att_03_cadre_asks_for_a_correction_and_the_office_approves_it(world, policies, clock, browser_login,
+                                                                        live_server):
+    """ATT-03 (issue 10): a 补签申请 from the phone calendar reaches the office's inbox page; another
+    authorised person approves it; the sheet flags a far sign-in in words."""
+    services.day_close(actor=world.users.office, org=world.t1, on=date(2024, 3, 4))
+    clock.set(services.timezone.make_aware(services.datetime(2024, 3, 5, 8, 5)))
+    services.signin_record(actor=world.users.office, person=world.people.office, lat=30.1 + 36 / 111.2, lng=120.1)
+    cadre = browser_login("township_cadre", viewport={"width": 390, "height": 844})
+    cadre.goto(f"{live_server.url}/attendance/signin/")
+    cadre.click("#correction summary")
+    cadre.fill("#correction-form input[name=date]", "2024-03-04")
+    cadre.fill("#correction-form input[name=reason]", "在村里处理信访，忘记签到")
+    cadre.click("#correction-form button[type=submit]")
+    cadre.wait_for_load_state("networkidle")
+    assert "补签申请已提交" in cadre.content() and "补签待审核" in cadre.inner_text("#my-month")
+    cadre.screenshot(path="/tmp/i10a-shots/correction-requested-phone.png", full_page=True)
+    office = browser_login("office", viewport={"width": 1366, "height": 900})
+    office.goto(f"{live_server.url}/attendance/sheet/?org={world.t1.pk}&date=2024-03-05")
+    assert "超出围栏：距办公地点约 36.0 公里" in office.inner_text("#signins")
+    office.screenshot(path="/tmp/i10a-shots/sheet-geofence-words-desktop.png", full_page=True)
+    office.click("text=补签申请（1 件待审核）")
+    office.click("#requests button[value=approve]")
+    office.wait_for_load_state("networkidle")
+    assert DayStatus.objects.get(person=world.people.township_cadre, date=date(2024, 3, 4)).status == "present"
+    office.screenshot(path="/tmp/i10a-shots/corrections-office-desktop.png", full_page=True)
