@@ -59,6 +59,7 @@ class TargetsParams(PolicyParams):
     framework_categories: list[str] = param(FRAMEWORK_CATEGORIES, "目标框架类别", source="S3", min_length=1)
     drafting_steps: list[DraftStep] = param(DRAFTING_STEPS, "承诺目标制订环节（层级审核）", source="S3", min_length=1)
     measure_required: list[str] = param(["标准要求", "落实时限", "责任人"], "每项措施必填内容", source="S3")
+    vote_majority_pct: int = param(50, "表决通过须赞成票超过到会人数的比例（%）", ge=0, le=99)
     # TGT-02 dynamic management
     send_back_vague_or_low: bool = param(True, "内容笼统或目标偏低的承诺退回调整", source="S3")
     breakdown_period: Literal["quarter", "month", "half_year"] = param("quarter", "年度目标细化分解单位",
