@@ -39,7 +39,7 @@ def test_tgt_09_sampled_round_draws_reproducibly_and_issues_due_in_a_week(world,
 def test_tgt_06_half_year_scores_posted_with_supervision_phone(world, policies):
     version = services.half_scores_post(actor=world.users.office, township=world.t1, year=2024, half=1,
                                         scores={world.village_a.pk: "92.5", world.village_c.pk: 80})
-    assert version.supervision_phone and version.content["rows"][0]["village"] == "东村"
+    assert version.supervision_phone and version.content["scores"][0]["village"] == "东村"
     with pytest.raises(TargetsError, match="第1行"):
         services.half_scores_post(actor=world.users.office, township=world.t1, year=2024, half=2,
                                   scores={world.village_a.pk: "120"})

@@ -408,11 +408,21 @@ def commitment_verify(*, commitment: Commitment) -> bool:
 
 
 def _progress_content(c: Commitment) -> dict[str, Any]:
+    """What the public board shows (PUB-01): each measure with its standard, deadline and progress.
+
+    ``columns``/``rows`` are what the notices pages render; ``measures`` keeps the structured content.
+    """
     content = commitment_content(c)
-    tasks = list(c.tasks.order_by("deadline", "id").values("title", "category", "deadline", "status"))
     labels = dict(LedgerTask.Status.choices)
-    content["progress"] = [{"title": t["title"], "category": t["category"], "deadline": t["deadline"].isoformat(),
-                            "status": labels[t["status"]]} for t in tasks]
+    latest: dict[str, str] = {}
+    for text, status in c.tasks.order_by("deadline", "id").values_list("stage__measure__text", "status"):
+        if text:
+            latest[text] = labels[status]
+    content["columns"] = ["类别", "落实措施", "标准要求", "落实时限", "责任人", "进展"]
+    content["rows"] = [[m["category"], m["text"], m["standard"], m["deadline"], m["responsible"],
+                        latest.get(m["text"], "按计划推进")] for m in content["measures"]]
+    content["text"] = (f"{c.village.name}“两委”任期（{c.term_start}—{c.term_end}年）目标承诺，经党员和村民代表会议表决通过、"
+                       f"镇党委政府审批，签订目标承诺责任书。")
     return content
 
 
@@ -888,7 +898,10 @@ def round_publish(*, actor: Any, rnd: InspectionRound) -> Any:
     issues = [{"village": names.get(i.village_id, ""), "text": i.text, "due": i.due.isoformat(),
                "closed": bool(i.closed_at)} for i in rnd.issues.order_by("org_path", "id")]
     content = {"kind": rnd.get_kind_display(), "scope": rnd.get_scope_display(), "start": rnd.start.isoformat(),
-               "villages": [names[v] for v in rnd.villages if v in names], "issues": issues}
+               "checked": [names[v] for v in rnd.villages if v in names], "issues": issues,
+               "columns": ["村", "存在问题", "整改期限", "整改情况"],
+               "rows": [[i["village"], i["text"], i["due"], "已整改" if i["closed"] else "整改中"] for i in issues],
+               "text": f"{rnd.get_kind_display()}（{rnd.get_scope_display()}），共检查{len(rnd.villages)}个村。"}
     try:
         return notice_publish_with_policy(actor=actor, org=rnd.org, kind=NoticeKind.TARGETS,
                                           key=f"targets:round:{rnd.pk}",
@@ -933,7 +946,10 @@ def half_scores_post(*, actor: Any, township: Org, year: int, half: int, scores:
         return notice_publish_with_policy(actor=actor, org=township, kind=NoticeKind.TARGETS,
                                           key=f"targets:half:{township.pk}:{year}:{half}",
                                           title=f"{township.name}{year}年{'上' if half == 1 else '下'}半年任期目标量化考核得分",
-                                          content={"rows": rows}, period=f"{year}H{half}", policy_ref=policy.ref)
+                                          content={"scores": rows, "columns": ["名次", "村", "得分"],
+                                                   "rows": [[n, r["village"], r["score"]] for n, r in
+                                                            enumerate(rows, start=1)]},
+                                          period=f"{year}H{half}", policy_ref=policy.ref)
     except ValueError as exc:
         raise TargetsError(str(exc)) from None
 
