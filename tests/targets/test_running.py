@@ -168,3 +168,40 @@ def test_tgt_03_office_edits_ledger_line_with_required_fields(world, running):
                        deadline=date(2024, 6, 28), responsible=world.people.cadre_a)
     running.refresh_from_db()
     assert running.deadline == date(2024, 6, 28)
+
+
+def _pdf_text_and_fonts(data: bytes) -> tuple[str, list[str]]:
+    """The text, and the embedded fonts' names (text extracts even when glyphs are boxes)."""
+    import io
+
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    text = "".join(p.extract_text() for p in reader.pages)
+    fonts = [str(p["/Resources"]["/Font"][k].get_object().get("/BaseFont")) for p in reader.pages
+             for k in p["/Resources"]["/Font"]]
+    return text, fonts
+
+
+def test_tgt_05_notice_pdf_number_deadline_stamp_box_cjk(world, running):
+    from ganbu.reports.pdf import PdfUnavailable
+
+    notice = _fail(world, running)
+    try:
+        data = services.notice_pdf(notice)
+    except PdfUnavailable:
+        pytest.skip("WeasyPrint 系统库缺失")
+    text, fonts = _pdf_text_and_fonts(data)
+    assert notice.number in text and "2024年7月9日" in text and "盖章" in text and "督" in text
+    assert any("Noto-Sans-CJK-SC" in f for f in fonts)
+
+
+def test_tgt_01_commitment_letter_pdf(world, running):
+    from ganbu.reports.pdf import PdfUnavailable
+
+    c = running.commitment
+    try:
+        data = services.commitment_letter_pdf(c)
+    except PdfUnavailable:
+        pytest.skip("WeasyPrint 系统库缺失")
+    text, _ = _pdf_text_and_fonts(data)
+    assert "任期目标承诺责任书" in text and c.content_hash[:20] in text.replace("\n", "")
