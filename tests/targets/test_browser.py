@@ -113,7 +113,7 @@ def test_tgt_01_05_commitment_journey(world, policies, browser_login, live_serve
     # the monthly ledger, and the task comes due (the nightly job on the day after its deadline)
     office.goto(f"{url}/targets/ledger/?month={deadline:%Y-%m}")
     office.click("text=从季度分解生成本月台账")
-    office.wait_for_selector("text=完成：硬化道路2公里")
+    office.wait_for_selector("text=完成村内道路硬化")
     office.screenshot(path=f"{SHOTS}/04-ledger-desktop.png", full_page=True)
     task = LedgerTask.objects.get(stage__measure=road)
     assert services.tasks_due_scan(on=deadline + timedelta(days=1)) >= 1
@@ -163,4 +163,5 @@ def test_tgt_01_05_commitment_journey(world, policies, browser_login, live_serve
     # the township dashboard with its chart
     office.goto(f"{url}/targets/progress/{world.t1.pk}/")
     office.wait_for_selector("#progress-chart canvas")
+    assert "1" in office.inner_text("#t-due")
     office.screenshot(path=f"{SHOTS}/08-progress-desktop.png", full_page=True)

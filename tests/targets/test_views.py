@@ -11,7 +11,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ganbu.targets import services
-from ganbu.targets.models import Commitment, DepositDeduction, LedgerTask, Measure, MeetingVote, SupervisionNotice
+from ganbu.targets.models import (
+    Commitment,
+    DepositDeduction,
+    LedgerTask,
+    Measure,
+    MeetingVote,
+    SupervisionNotice,
+)
 from ganbu.targets.services import ItemResult
 from tests.targets.conftest import drafted, measure_input, signed, upload
 

@@ -181,7 +181,8 @@ def progress(user: Any, unit: Org, *, on: date | None = None, by: str = "village
     def key(path: str) -> str:
         return path[:width]
 
-    tasks = (LedgerTask.objects.filter(scope_q(user, "targets.view"), org_path__startswith=unit.path, deadline__lte=on)
+    came_due = Q(deadline__lte=on) | ~Q(status=LedgerTask.Status.OPEN)  # past its deadline, or reported done
+    tasks = (LedgerTask.objects.filter(scope_q(user, "targets.view"), came_due, org_path__startswith=unit.path)
              .values("org_path").annotate(
                  due=Count("id"),
                  inspected=Count("id", filter=Q(status__in=[LedgerTask.Status.PASSED, LedgerTask.Status.FAILED])),

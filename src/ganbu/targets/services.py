@@ -207,7 +207,7 @@ def _write_stages(policy: TargetsParams, c: Commitment, measure: Measure) -> Non
     measure.stages.all().delete()
     start = timezone.localtime(c.proposed_at).date()
     for s in rules.tgt_02_stages(policy, term_start=c.term_start, start=start, deadline=measure.deadline):
-        target = f"完成：{measure.standard}" if s.last else f"第{s.quarter}季度阶段推进：{measure.text}"
+        target = f"完成{measure.text}" if s.last else f"{measure.text}（{s.year}年第{s.quarter}季度阶段推进）"
         MeasureStage.objects.create(measure=measure, year=s.year, quarter=s.quarter, target=target[:300],
                                     deadline=s.deadline)
 
