@@ -148,3 +148,16 @@ def test_county_progress_query_count_is_fixed(world, tgt, login, django_assert_m
     with CaptureQueriesContext(connection) as big:
         assert c.get(f"/targets/progress/{world.county.pk}/?by=village").status_code == 200
     assert len(big) == len(small) <= 14
+
+
+def test_api_commitments_and_outsider(world, tgt, client):
+    signed(world, tgt.c)
+    client.force_login(world.users.office)
+    data = client.get("/api/targets/commitments").json()
+    assert data[0]["village"] == "东村" and data[0]["signed"] is True
+    detail = client.get(f"/api/targets/commitments/{tgt.c.pk}").json()
+    assert len(detail["measures"]) == 2
+    assert client.get(f"/api/targets/progress/{world.t1.pk}").status_code == 200
+    client.force_login(world.users.outsider)
+    assert client.get(f"/api/targets/commitments/{tgt.c.pk}").status_code == 404
+    assert client.get("/api/targets/commitments").json() == []
