@@ -73,6 +73,17 @@ def tgt_07_measure_for(policy: TargetsParams, failed_years: int) -> FailureMeasu
     return eligible[-1] if eligible else None
 
 
+def tgt_07_case_measure(measure: FailureMeasure) -> str:
+    """The case's proposed measure code (cases.Measure): a talk when the policy names one, else "other";
+    the policy's own words stay in the finding's facts."""
+    words = "".join(measure.measures)
+    if "诫勉" in words:
+        return "admonishment"
+    if "谈话" in words:
+        return "warning_talk"
+    return "other"
+
+
 def tgt_07_findings(policy: TargetsParams, *, person_id: int, org_path: str, term: str,
                     failed_years: Iterable[int], policy_version_id: int | None = None,
                     policy_ref: str = "") -> list[Finding]:
@@ -85,8 +96,10 @@ def tgt_07_findings(policy: TargetsParams, *, person_id: int, org_path: str, ter
         deposit = policy.deposit_amount if measure.deduct_deposit else None
         out.append(Finding(
             rule_id="TGT-07", key=f"TGT-07:{person_id}:{term}:{year}",
-            title=f"{year}年未完成承诺目标（任期内第{n}次）", measure="、".join(measure.measures),
-            facts={"year": year, "occurrence": n, "deposit_deduction": deposit}, subject_person_id=person_id,
+            title=f"{year}年未完成承诺目标（任期内第{n}次）：{'、'.join(measure.measures)}",
+            measure=tgt_07_case_measure(measure),
+            facts={"year": year, "occurrence": n, "deposit_deduction": deposit, "measures": measure.measures},
+            subject_person_id=person_id,
             org_path=org_path, policy_version_id=policy_version_id, policy_ref=policy_ref,
             acting_role="township_secretary"))
     return out
@@ -271,8 +284,8 @@ def tgt_08_findings(policy: TargetsParams, *, decision_id: int, body: str, loss:
     if body in policy.decision_bodies or loss <= 0:
         return []
     return [Finding(rule_id="TGT-08", key=f"TGT-08:{decision_id}:{pid}", title=f"未经会议决定擅自实施造成损失：{title}",
-                    measure="由责任人承担损失；构成违纪的给予党纪政纪处分", facts={"decision": decision_id,
-                                                                   "loss": str(loss), "body": body or "无"},
+                    measure="other", facts={"decision": decision_id, "loss": str(loss), "body": body or "无",
+                                            "measures": ["由责任人承担损失", "构成违纪的给予党纪政纪处分"]},
                     subject_person_id=pid, org_path=org_path, policy_version_id=policy_version_id,
                     policy_ref=policy_ref, acting_role="township_secretary")
             for pid in sorted(set(responsible))]

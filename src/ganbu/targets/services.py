@@ -1010,7 +1010,8 @@ def year_end_decide(*, actor: Any, commitment: Commitment, person: Person, year:
                                          policy_version_id=policy.version_id, policy_ref=policy.ref)
         finding = next((f for f in findings if f.facts["year"] == year), None)
         if finding is not None:
-            result.occurrence, result.measure = finding.facts["occurrence"], finding.measure[:100]
+            result.occurrence = finding.facts["occurrence"]
+            result.measure = "、".join(finding.facts["measures"])[:100]
             case, _ = case_open_from_finding(finding=finding, actor=actor)
             result.case_id = case.pk
     result.save()

@@ -41,7 +41,9 @@ def _policy(path: str) -> Any:
 
 
 def _month(request: HttpRequest) -> date:
-    raw = request.GET.get("month") or request.POST.get("month") or ""
+    """``month=YYYY-MM``, or ``y`` and ``m`` from the page's two selects; this month otherwise."""
+    data = request.GET if request.method == "GET" else request.POST
+    raw = data.get("month") or f"{data.get('y', '')}-{data.get('m', '')}"
     try:
         y, m = (int(x) for x in raw.split("-")[:2])
         return date(y, m, 1)
@@ -293,8 +295,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
     unit = _ledger_unit(request)
     month = _month(request)
     tasks = list(queries.ledger(request.user, org_path=unit.path, month=month))
+    this_year = timezone.localdate().year
     return render(request, "targets/ledger.html", {
         "unit": unit, "month": month, "tasks": tasks, "units": _units(request.user),
+        "years": range(this_year - 3, this_year + 4), "months": range(1, 13),
         "can_manage": queries.can_manage(request.user, unit.path)})
 
 
