@@ -205,3 +205,22 @@ def test_tgt_01_commitment_letter_pdf(world, running):
         pytest.skip("WeasyPrint 系统库缺失")
     text, _ = _pdf_text_and_fonts(data)
     assert "任期目标承诺责任书" in text and c.content_hash[:20] in text.replace("\n", "")
+
+
+def test_tgt_06_quarterly_round_lists_the_quarters_tasks_of_every_village(world, running, login):
+    rnd = services.round_create(actor=world.users.office, org=world.t1, kind="quarterly", scope="full",
+                                start=date(2024, 6, 25))
+    from ganbu.targets.queries import round_tasks
+
+    assert running in list(round_tasks(world.users.office, rnd))
+    body = login("office").get(f"/targets/round/{rnd.pk}/").content.decode()
+    assert "本季度各村任务" in body and running.title in body
+
+
+def test_pub_01_board_shows_progress_after_an_inspection(world, running):
+    from ganbu.notices.models import NoticeVersion
+
+    _fail(world, running)
+    latest = NoticeVersion.objects.filter(notice_id=running.commitment.notice_id).order_by("-version").first()
+    assert latest.version >= 2
+    assert any(row[-1] == "验收不合格，督办中" for row in latest.content["rows"])

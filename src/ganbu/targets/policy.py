@@ -79,6 +79,7 @@ class TargetsParams(PolicyParams):
     scoring_months: int = param(6, "量化考核打分周期（月）", source="S3", ge=1, le=12)
     post_results_publicly: bool = param(True, "检查和打分情况张贴上栏", source="S3")
     publish_supervision_phone: bool = param(True, "公布考核办监督电话", source="S3")
+    half_scores_to_kpi: bool = param(False, "半年量化考核得分计入千分制（由千分制读取）")
     # TGT-07 rewards and punishments
     reward_exceeding: bool = param(True, "超额完成目标、实绩突出的给予物质奖励和精神激励", source="S3")
     failure_measures: list[FailureMeasure] = param(FAILURE_MEASURES, "未完成承诺目标的处理（按年次）", source="S3")

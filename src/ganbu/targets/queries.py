@@ -215,6 +215,26 @@ def rounds(user: Any) -> QuerySet[InspectionRound]:
     return InspectionRound.objects.filter(scope_q(user, "targets.view")).annotate(n_issues=Count("issues"))
 
 
+def round_tasks(user: Any, rnd: InspectionRound) -> QuerySet[LedgerTask]:
+    """TGT-06: the quarter's tasks of every village in the round, in one list."""
+    q = (rnd.start.month - 1) // 3
+    first = date(rnd.start.year, q * 3 + 1, 1)
+    last = date(rnd.start.year + 1, 1, 1) if q == 3 else date(rnd.start.year, q * 3 + 4, 1)
+    return (LedgerTask.objects.filter(scope_q(user, "targets.view"), commitment__village_id__in=rnd.villages,
+                                      deadline__gte=first, deadline__lt=last)
+            .select_related("commitment__village", "responsible").order_by("org_path", "deadline", "id"))
+
+
+def half_year_scores(*, org_path: str, year: int) -> dict[int, dict[int, Decimal]]:
+    """Half-yearly scores per village ({village_id: {half: score}}), for the 千分制 where its policy
+    takes them (TGT-06 → KPI)."""
+    out: dict[int, dict[int, Decimal]] = {}
+    for vid, half, score in HalfYearScore.objects.filter(org_path__startswith=org_path, year=year).values_list(
+            "village_id", "half", "score"):
+        out.setdefault(vid, {})[half] = score
+    return out
+
+
 def round_issues(user: Any, rnd: InspectionRound) -> QuerySet[RoundIssue]:
     return rnd.issues.filter(scope_q(user, "targets.view")).select_related("village")
 

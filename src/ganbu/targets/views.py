@@ -569,6 +569,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         by_village.setdefault(i.village.name, []).append(i)
     return render(request, "targets/round.html", {
         "rnd": rnd, "villages": list(villages), "form": form, "by_village": by_village, "errors": errors,
+        "tasks": list(queries.round_tasks(request.user, rnd)) if rnd.kind == InspectionRound.Kind.QUARTERLY else [],
         "can_manage": queries.can_manage(request.user, rnd.org_path)}, status=400 if errors else 200)
 
 
