@@ -112,6 +112,7 @@ def test_tgt_01_05_commitment_journey(world, policies, browser_login, live_serve
 
     # the monthly ledger, and the task comes due (the nightly job on the day after its deadline)
     office.goto(f"{url}/targets/ledger/?month={deadline:%Y-%m}")
+    office.check("form[action$='/ledger/build/'] input[name=confirm]")
     office.click("text=从季度分解生成本月台账")
     office.wait_for_selector("text=完成村内道路硬化")
     office.screenshot(path=f"{SHOTS}/04-ledger-desktop.png", full_page=True)
@@ -119,6 +120,7 @@ def test_tgt_01_05_commitment_journey(world, policies, browser_login, live_serve
     assert services.tasks_due_scan(on=deadline + timedelta(days=1)) >= 1
     office.goto(f"{url}/targets/task/{task.pk}/")
     office.select_option("select[name=inspector]", label="赵办事")
+    office.check("#assign input[name=confirm]")
     office.click("#assign button")
     office.wait_for_selector("text=已指派赵办事到村现场验收")
 

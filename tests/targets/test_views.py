@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -161,3 +160,24 @@ def test_api_commitments_and_outsider(world, tgt, client):
     client.force_login(world.users.outsider)
     assert client.get(f"/api/targets/commitments/{tgt.c.pk}").status_code == 404
     assert client.get("/api/targets/commitments").json() == []
+
+
+def test_tgt_06_round_page_publishes_and_prints_the_circular(world, policies, login):
+    rnd = services.round_create(actor=world.users.office, org=world.t1, kind="quarterly", scope="full",
+                                start=date(2024, 9, 25))
+    c = login("office")
+    resp = c.post(f"/targets/round/{rnd.pk}/", {"village": world.village_a.pk, "text": "公开栏未更新"})
+    assert resp.status_code == 302
+    assert c.post(f"/targets/round/{rnd.pk}/", {"action": "publish"}).status_code == 400  # not confirmed
+    assert c.post(f"/targets/round/{rnd.pk}/", {"action": "publish", "confirm": "1"}).status_code == 302
+    body = c.get(f"/targets/round/{rnd.pk}/").content.decode()
+    assert "通报文件（PDF）" in body and "公开栏未更新" in body
+
+
+def test_ledger_build_needs_confirmation(world, tgt, login):
+    signed(world, tgt.c)
+    c = login("office")
+    c.post("/targets/ledger/build/", {"org": world.t1.pk, "month": "2024-06"})
+    assert not LedgerTask.objects.exists()
+    c.post("/targets/ledger/build/", {"org": world.t1.pk, "month": "2024-06", "confirm": "1"})
+    assert LedgerTask.objects.count() == 2

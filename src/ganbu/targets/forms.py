@@ -83,6 +83,7 @@ class TaskEditForm(forms.Form):
 class AssignForm(forms.Form):
     inspector = forms.ModelChoiceField(queryset=None, label="检查人", error_messages=_msgs("检查人"))
     scheduled_on = forms.DateField(widget=_date(), label="计划检查日期", error_messages=_msgs("计划检查日期"))
+    confirm = forms.BooleanField(error_messages={"required": CONFIRM})
 
     def __init__(self, *args: Any, inspectors: Any, **kw: Any):
         super().__init__(*args, **kw)

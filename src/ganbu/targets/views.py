@@ -307,6 +307,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
 def ledger_build(request: HttpRequest) -> HttpResponse:
     unit = queries.access_unit(request.user, request.POST.get("org"), "targets.manage")
     month = _month(request)
+    if not request.POST.get("confirm"):
+        messages.error(request, f.CONFIRM)
+        return redirect(f"/targets/ledger/?org={unit.pk}&month={month:%Y-%m}")
     n = services.ledger_build(actor=request.user, org=unit, month=month)
     messages.success(request, f"已从季度分解生成{month.year}年{month.month}月台账 {n} 项")
     return redirect(f"/targets/ledger/?org={unit.pk}&month={month:%Y-%m}")
@@ -535,6 +538,17 @@ def rounds(request: HttpRequest) -> HttpResponse:
                   status=400 if errors else 200)
 
 
+def _round_board(rnd: InspectionRound) -> int | None:
+    """The published circular of a round, if any (its PDF prints from the notices app)."""
+    from ganbu.notices.queries import latest_versions
+
+    for archived in (False, True):
+        v = latest_versions(archived=archived).filter(notice__key=f"targets:round:{rnd.pk}").first()
+        if v is not None:
+            return v.pk
+    return None
+
+
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = queries.access_round(request.user, pk)
@@ -570,6 +584,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "targets/round.html", {
         "rnd": rnd, "villages": list(villages), "form": form, "by_village": by_village, "errors": errors,
         "tasks": list(queries.round_tasks(request.user, rnd)) if rnd.kind == InspectionRound.Kind.QUARTERLY else [],
+        "board": _round_board(rnd),
         "can_manage": queries.can_manage(request.user, rnd.org_path)}, status=400 if errors else 200)
 
 
