@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ganbu
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-pg lint bench bench-smoke sysdeps browserdeps benchdeps demo clean
+.PHONY: run test test-sqlite test-pg lint bench bench-smoke mutate sysdeps browserdeps benchdeps demo clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,13 @@ bench: $(STAMP) sysdeps benchdeps
 bench-smoke: $(STAMP) sysdeps benchdeps
 	@mkdir -p var
 	GANBU_TESTING=1 $(PY) -m benchmarks.run --scale smoke --database $(PG_URL) --runs 1 --seconds 1 --out var/bench-smoke.json
+
+# Mutation testing of one app's decision modules against its tests (mutmut; not part of make test):
+# make mutate APP=leave [MUTATE_FILES="rules services queries"] [MUTATE_JOBS=2]
+APP ?= leave
+mutate: $(STAMP)
+	@$(VENV)/bin/mutmut --version >/dev/null 2>&1 || $(PIP) install -q 'mutmut>=3.8,<4'
+	tools/mutate.sh $(APP)
 
 clean:
 	rm -rf var/ganbu.sqlite3* var/huey.sqlite3*
