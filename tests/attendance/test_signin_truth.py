@@ -165,3 +165,15 @@ def test_att_text_fields_are_limited_with_chinese_messages_not_database_errors(w
     day = DayStatus.objects.filter(date=date(2024, 3, 4)).first()
     with pytest.raises(services.AttendanceError, match="更正理由最多 300 字"):
         services.daystatus_correct(actor=world.users.office, day=day, status="present", reason="理" * 301)
+
+
+def test_att_03_outsider_gets_404_on_correction_pages(world, policies, clock, login):
+    clock.set(at(2024, 3, 5, 9, 0))
+    req = _ask(world, date(2024, 3, 4), upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.4", content_type="application/pdf"))
+    client = login("outsider")
+    assert client.get(reverse("attendance:corrections")).status_code == 404
+    assert client.post(reverse("attendance:corrections"), {"request": req.pk, "decision": "approve"}).status_code == 404
+    assert client.get(reverse("attendance:correction_evidence", args=[req.pk])).status_code == 404
+    assert client.get(reverse("attendance:correction_evidence", args=[999999])).status_code == 404
+    req.refresh_from_db()
+    assert req.status == "pending"
