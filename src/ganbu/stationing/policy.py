@@ -60,6 +60,7 @@ class StationingParams(PolicyParams):
     rotate_at_term_end: bool = param(True, "期满有序轮换", source="S4")
     adjustment_reasons: list[str] = param(ADJUSTMENT_REASONS, "调整事由", source="S4")
     adjustment_chain: list[str] = param(ADJUSTMENT_CHAIN, "调整审批程序", source="S4")
+    rotation_notice_months: int = param(3, "任期届满前列入轮换名单（月）", source="", ge=0, le=12)
     replacement_report_days: int = param(2, "接任人选收到书面批复后到村报到期限（日，含）", source="S4", ge=0)
     # STN-06 handover
     handover_days: int = param(15, "轮换（调整）过渡期（天；原文“半个月”按15天计）", source="S4", ge=0)
@@ -168,6 +169,7 @@ PRESETS = {
                 "rotate_at_term_end": True,
                 "adjustment_reasons": ADJUSTMENT_REASONS,
                 "adjustment_chain": ADJUSTMENT_CHAIN,
+                "rotation_notice_months": 3,
                 "replacement_report_days": 2,
                 "handover_days": 15,
                 "outgoing_stays_until_handover_end": True,
@@ -216,6 +218,7 @@ PRESETS = {
                 "rotate_at_term_end": "S4 第4条：期满有序轮换",
                 "adjustment_reasons": "S4 第5条：因任职期满（不含集中轮换）、身体原因、家庭原因、跨县调动等需要调整的",
                 "adjustment_chain": "S4 第5条：由被调整人员所在单位党委（党组）推荐提出接任人选，与县委组织部充分沟通后，提出调整申请……经县委组织部部务会审议并报县委同意后调整",
+                "rotation_notice_months": "解释：期满有序轮换，提前3个月列入轮换名单以便单位推荐接任人选",
                 "replacement_report_days": "S4 第5条：接任人选必须在收到书面批复后2日内到被派乡村报到履职",
                 "handover_days": "S4 第6条：接任人选确定后设置半个月过渡期（按15天计，解释）",
                 "outgoing_stays_until_handover_end": "S4 第6条：过渡期结束后，被轮换（调整）人员方能离岗",

@@ -100,6 +100,36 @@ def stn_06_may_leave_from(policy: StationingParams, handover_start: date) -> dat
     return handover_start + timedelta(days=policy.handover_days)
 
 
+def stn_05_term_error(policy: StationingParams, start: date, end: date) -> str | None:
+    """STN-05: a term lasts at least ``term_min_years`` years (the end date is shown and checked)."""
+    earliest = stn_05_term_end(policy, start)
+    if end < earliest:
+        return f"任期不少于{policy.term_min_years}年：自{start}起，任期止不得早于{earliest}"
+    return None
+
+
+def stn_05_rotation_due(policy: StationingParams, term_end: date, on: date) -> bool:
+    """STN-05: the cadre is listed for rotation from N months before his term ends."""
+    m = term_end.month - policy.rotation_notice_months
+    year = term_end.year + (m - 1) // 12
+    month = (m - 1) % 12 + 1
+    try:
+        listed_from = term_end.replace(year=year, month=month)
+    except ValueError:
+        listed_from = date(year, month, 28)
+    return on >= listed_from
+
+
+def stn_05_reported_late(policy: StationingParams, approved_on: date, reported_on: date) -> bool:
+    """STN-05: reporting after day N from the written approval is late (day N itself is in time)."""
+    return reported_on > stn_05_report_deadline(policy, approved_on)
+
+
+def stn_06_handover(policy: StationingParams, start: date) -> tuple[date, date]:
+    """STN-06: the handover period from the replacement's first day: ``handover_days`` days, both posted."""
+    return start, start + timedelta(days=max(policy.handover_days, 1) - 1)
+
+
 def stn_14_living_allowance(policy: StationingParams, workdays_in_village: int) -> Decimal:
     """STN-14: living allowance for working days in the village = meal standard × ratio × days, to the fen."""
     if policy.meal_allowance_per_day is None:
