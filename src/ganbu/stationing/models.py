@@ -187,3 +187,30 @@ class NegativeItem(models.Model):
 
     def __str__(self) -> str:
         return self.problem[:30]
+
+
+class Reimbursement(models.Model):
+    """Money paid out to a stationed cadre beside the living allowance (STN-14): the one-off necessities
+    reimbursement and work-fund spending, each with its date and note, for the unit's finance office."""
+
+    class Kind(models.TextChoices):
+        NECESSITIES = "necessities", "生活必需品（一次性）"
+        WORK_FUNDS = "work_funds", "工作经费支出"
+
+    kind = models.CharField("类别", max_length=12, choices=Kind.choices)
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=16, db_index=True)
+    date = models.DateField("日期")
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+    note = models.CharField("事由/票据", max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    policy_ref = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="reimbursement_positive")]
+        verbose_name = "驻村经费报销"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"

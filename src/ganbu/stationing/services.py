@@ -469,3 +469,166 @@ def board_phone_set(*, actor: Any, person: Person, work_phone: str) -> Person:
     if params.board_work_phone_only and private and re.sub(r"\D", "", phone) == private:
         raise ValidationError({"work_phone": E_PRIVATE_PHONE.format(phone=phone)})
     return person_update(actor=actor, person=person, reason="驻村公示栏工作电话", work_phone=phone)
+
+
+# --- nightly evaluation: diaries (STN-11) and the obligations calendar ---------------------------------
+
+
+def _role_users(roles: set[str]) -> dict[tuple[str, str], list[Any]]:
+    """(role, org path) → users, for every grant of these roles: one query."""
+    from ganbu.org.models import RoleGrant
+
+    out: dict[tuple[str, str], list[Any]] = {}
+    for g in RoleGrant.objects.filter(role__in=list(roles), user__is_active=True).select_related("user", "org"):
+        out.setdefault((g.role, g.org.path), []).append(g.user)
+    return out
+
+
+def _notify_bulk(items: list[tuple[Any, str, str, str, str]]) -> int:
+    """(user, title, url, kind, key) → inbox rows not sent before: one read, one bulk insert."""
+    from ganbu.core.models import Notification
+
+    if not items:
+        return 0
+    keys = {i[4] for i in items}
+    seen = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key"))
+    new = []
+    for user, title, url, kind, key in items:
+        if user is None or (user.pk, key) in seen:
+            continue
+        seen.add((user.pk, key))
+        new.append(Notification(user=user, title=title[:200], url=url, kind=kind, key=key))
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def diary_evaluate(*, on: date) -> int:
+    """STN-11 each night: a diary on a leave day, or a present day without a diary, is flagged to the first
+    secretary and the township (inbox). Idempotent: a day is flagged once."""
+    from django.db.models import Q
+
+    from ganbu.org.models import User
+    from ganbu.stationing.models import DiaryFlag
+    from ganbu.stationing.queries import diary_facts
+
+    posts = list(Post.objects.filter(title__in=list(STATIONED_TITLES), start__lte=on)
+                 .filter(Q(end__isnull=True) | Q(end__gte=on)).select_related("org", "person"))
+    if not posts:
+        return 0
+    ids = [p.person_id for p in posts]
+    diary, leave, present = diary_facts(ids, on, on)
+    flags = []
+    for p in posts:
+        for d, why in rules.stn_11_diary_flags(diary[p.person_id], leave[p.person_id], present[p.person_id]):
+            flags.append(DiaryFlag(person_id=p.person_id, org_path=p.org.path, date=d, reason=why))
+    if not flags:
+        return 0
+    existing = set(DiaryFlag.objects.filter(person_id__in=ids, date=on).values_list("person_id", "reason"))
+    flags = [f for f in flags if (f.person_id, f.reason) not in existing]
+    DiaryFlag.objects.bulk_create(flags, ignore_conflicts=True)
+    grants = _role_users({"first_secretary", "township_secretary", "township_office"})
+    names = {p.person_id: p.person.name for p in posts}
+    selves = {u.person_id: u for u in User.objects.filter(person_id__in=[f.person_id for f in flags])}
+    items = []
+    for f in flags:
+        title = f"工作日记异常：{names[f.person_id]} {f.date:%m月%d日}{f.reason}"
+        key = f"diary:{f.person_id}:{f.date:%Y-%m-%d}:{f.reason[:12]}"
+        targets = (grants.get(("first_secretary", f.org_path), []) + grants.get(("township_secretary",
+                                                                                 f.org_path[:9]), [])
+                   + grants.get(("township_office", f.org_path[:9]), []) + [selves.get(f.person_id)])
+        items += [(u, title, "/stationing/diary/flags/", "diary", key) for u in targets]
+    _notify_bulk(items)
+    return len(flags)
+
+
+def obligations_evaluate(*, on: date) -> dict[str, int]:
+    """Each night: an overdue obligation notifies whoever answers for it; after the policy's grace it opens a
+    case (DSC-01). A replacement who has not reported by his deadline opens a case (STN-05). The number of
+    queries does not grow with the number of cadres once the notices and cases exist."""
+    from django.db.models import Q
+
+    from ganbu.cases.models import Case
+    from ganbu.cases.services import case_open_from_finding
+    from ganbu.core.findings import Finding
+    from ganbu.org.models import User
+    from ganbu.stationing.queries import _Params, cadre_rows
+
+    posts = Post.objects.filter(title__in=list(STATIONED_TITLES), start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gte=on))
+    rows = cadre_rows(posts, on)
+    grants = _role_users({"township_secretary", "dispatch_leader", "county_org"})
+    selves = {u.person_id: u for u in User.objects.filter(person_id__in=[r.post.person_id for r in rows])}
+    params = _Params(on)
+    items, findings = [], []
+    for r in rows:
+        p = r.post
+        pol = params[p.org.path[:9]]
+        for d in r.overdue:
+            holders = {"self": [selves.get(p.person_id)],
+                       "township_secretary": grants.get(("township_secretary", p.org.path[:9]), []),
+                       "dispatch_leader": grants.get(("dispatch_leader", p.dispatch_unit.path), [])
+                       if p.dispatch_unit_id else [],
+                       "county_org": grants.get(("county_org", p.org.path[:6]), [])}[d.responsible]
+            key = f"obl:{p.person_id}:{d.kind}:{d.start:%Y%m%d}:{d.due:%Y%m%d}"
+            label = ObligationKind(d.kind).label
+            title = f"驻村履职事项逾期：{p.person.name}（{p.org.name}）{d.period}{label}，应于{d.due}前完成"
+            items += [(u, title, f"/stationing/cadre/{p.person_id}/", "obligation", key) for u in holders]
+            if on > rules.obligation_case_due(pol, d):
+                findings.append(Finding(rule_id=d.rule_id, key=f"{d.rule_id}:{key}", title=title,
+                                        measure="提醒谈话", facts={"period": d.period, "due": d.due.isoformat()},
+                                        subject_person_id=p.person_id, org_path=p.org.path, due=d.due,
+                                        acting_role="county_org" if d.responsible == "self" else d.responsible))
+    late = list(Selection.objects.filter(status=Selection.Status.APPROVED, report_due__lt=on)
+                .select_related("candidate", "village"))
+    findings += [report_late_finding(s, on) for s in late]
+    sent = _notify_bulk(items)
+    known = set(Case.objects.filter(key__in=[f.key for f in findings]).values_list("key", flat=True))
+    opened = 0
+    for f in findings:
+        if f.key not in known:
+            case_open_from_finding(finding=f)
+            opened += 1
+    return {"cadres": len(rows), "notices": sent, "cases": opened}
+
+
+# --- allowances (STN-14) -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reimbursement_record(*, actor: Any, person: Person, kind: str, on: date, amount: Any, note: str) -> Any:
+    """Record a necessities reimbursement (once, capped) or a work-fund expense for a stationed cadre."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.db.models import Sum
+
+    from ganbu.stationing.models import Reimbursement
+
+    post = stationed_post_on(person.pk, on)
+    if post is None:
+        raise ValidationError({"person": "该干部当天不是驻村干部"})
+    if not (has_perm(actor, "stationing.manage", post.org.path) or (
+            post.dispatch_unit_id and any(post.dispatch_unit.path.startswith(p) for p in unit_paths(actor)))):
+        raise PermissionDenied("只有派出单位或县委组织部可以登记经费")
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"amount": "金额格式不正确"}) from None
+    if value <= 0:
+        raise ValidationError({"amount": "金额须大于0"})
+    if kind not in Reimbursement.Kind.values:
+        raise ValidationError({"kind": "请选择类别"})
+    if not note.strip():
+        raise ValidationError({"note": "请填写事由或票据"})
+    params, ref = stationing_params(post.org.path, on)
+    if kind == Reimbursement.Kind.NECESSITIES:
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        already = Reimbursement.objects.filter(person=person, kind=kind).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        err = rules.stn_14_necessities_error(params, value, already)
+        if err:
+            raise ValidationError({"amount": err})
+    rec = Reimbursement.objects.create(kind=kind, person=person, org_path=post.org.path, date=on, amount=value,
+                                       note=note.strip()[:200], policy_ref=ref,
+                                       recorded_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(actor=actor, action="reimbursement.record", object_type="reimbursement", object_id=rec.pk,
+                 org_path=post.org.path, after=snapshot(rec))
+    return rec
