@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
 from ganbu.core.access import has_perm
 
-# (label, url name, permission needed anywhere; None = any signed-in user)
+# (label, url name, permission needed anywhere; None = any signed-in user; "@name" = a check an app registers)
 NAV: list[tuple[str, str, str | None]] = [
     ("首页", "home", None),
     ("组织架构", "org:tree", "org.view"),
@@ -23,17 +24,36 @@ NAV: list[tuple[str, str, str | None]] = [
     ("千分制考核", "assessment:home", "assessment.view"),
     ("问责事项", "cases:list", "cases.view"),
     ("公示通报", "notices:manage", "notices.publish"),
-    ("驻村选派资格", "stationing:eligibility", "stationing.manage"),
+    ("驻村干部", "stationing:cadres", "stationing.view"),
+    ("选派调整", "stationing:selections", "stationing.view"),
+    ("驻村日记", "stationing:diary", "@stationed"),
     ("细则设置", "core:policies", "policy.view"),
     ("工作日历", "core:calendar", "calendar.manage"),
     ("审计日志", "core:audit", "audit.view"),
 ]
 
 
+NAV_CHECKS: dict[str, Callable[[Any], bool]] = {}
+
+
+def nav_check_register(name: str, check: Callable[[Any], bool]) -> None:
+    """An app adds a check for entries that no role grants (e.g. "am I stationed today?"), from its apps.py."""
+    NAV_CHECKS[name] = check
+
+
+def _allowed(user: Any, perm: str | None) -> bool:
+    if perm is None:
+        return True
+    if perm.startswith("@"):
+        check = NAV_CHECKS.get(perm)
+        return bool(check and check(user))
+    return has_perm(user, perm)
+
+
 def nav_items(user: Any) -> list[dict[str, str]]:
     items = []
     for label, name, perm in NAV:
-        if perm is not None and not has_perm(user, perm):
+        if not _allowed(user, perm):
             continue
         try:
             url = reverse(name)

@@ -400,3 +400,15 @@ def allowances(user: Any, month: date, *, unit: Org | None = None) -> list[Allow
             continue
         out.append(AllowanceRow(p, line, True))
     return out
+
+
+def is_stationed(user: Any) -> bool:
+    """Whether the user is a stationed cadre today (the diary entry in his menu): one query, only for cadres."""
+    from django.utils import timezone
+
+    pid = getattr(user, "person_id", None)
+    if not pid:
+        return False
+    today = timezone.localdate()
+    return Post.objects.filter(person_id=pid, title__in=list(STATIONED_TITLES), start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)).exists()
