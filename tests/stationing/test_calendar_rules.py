@@ -52,8 +52,9 @@ def test_stn_06_handover_is_half_a_month_with_both_posted(s4):
 
 
 def _cal(s4, role="first_secretary", done=(), until=date(2026, 12, 31), start=date(2026, 1, 1)):
-    return obligation_calendar(s4, role=role, term_start=start, term_end=rules.stn_05_term_end(s4, start),
-                               done=list(done), until=until)
+    end = rules.stn_05_term_end(s4, start)
+    return obligation_calendar(s4, role=role, term_start=start, term_end=end, done=list(done), until=until,
+                               post_end=end)
 
 
 def _of(items, kind):
@@ -118,6 +119,9 @@ def test_calendar_stops_at_the_horizon_and_the_term(s4):
     """Periods after ``until`` are not listed; a term starting mid-year skips dues before it."""
     cal = obligation_calendar(s4, role="team_member", term_start=date(2026, 10, 15),
                               term_end=date(2028, 10, 14), done=[], until=date(2026, 12, 31))
+    kept = obligation_calendar(s4, role="team_member", term_start=date(2024, 1, 1), term_end=date(2025, 12, 31),
+                               done=[], until=date(2026, 12, 31))  # still in post after the term: still owed
+    assert _of(kept, "secretary_talk")[-1].due == date(2026, 12, 31)
     assert not _of(cal, "unit_visit")  # due 30 September, before the term
     assert [d.period for d in _of(cal, "secretary_talk")] == ["2026年第4季度"]
 

@@ -200,3 +200,137 @@ def test_stn_11_nightly_flags_diary_on_leave_and_present_day_without_diary(stn):
     assert Notification.objects.filter(user=w.users.first_secretary, kind="diary").count() >= 2
     assert Notification.objects.filter(user=w.users.township_secretary, kind="diary").exists()
     assert services.diary_evaluate(on=TODAY) == 0
+
+
+def _fs_start(stn, start):
+    Post.objects.filter(pk=stn.fs_post.pk).update(start=start)
+
+
+def test_stn_07_overdue_obligation_notifies_then_opens_case(stn):
+    """STN-07: a quarter without the township secretary's talk notifies him; after the grace days, a case."""
+    w = stn.world
+    q_end = date(TODAY.year, ((TODAY.month - 1) // 3) * 3 + 1, 1) - timedelta(days=1)  # last quarter's end
+    _fs_start(stn, q_end - timedelta(days=80))
+    services.obligations_evaluate(on=q_end + timedelta(days=1))
+    note = Notification.objects.filter(user=w.users.township_secretary, kind="obligation",
+                                       title__contains="乡镇党委书记谈心谈话")
+    assert note.exists()
+    talk_cases = Case.objects.filter(rule_id="STN-07", subject=w.people.first_secretary,
+                                     title__contains="乡镇党委书记谈心谈话")
+    assert not talk_cases.exists()
+    services.obligations_evaluate(on=q_end + timedelta(days=16))
+    assert talk_cases.exists()
+
+
+def test_stn_07_recorded_talk_clears_the_obligation(stn):
+    """STN-07: a talk recorded inside the quarter, with people and evidence, satisfies the calendar."""
+    from ganbu.stationing.queries import cadre_rows
+
+    w = stn.world
+    services.obligation_record(actor=w.users.township_secretary, kind="secretary_talk", person=w.people.team_1,
+                               on=TODAY, people="王书记、郑队员", evidence="谈话记录第3页")
+    row = cadre_rows(Post.objects.filter(person=w.people.team_1, title="team_member"), TODAY)[0]
+    talk = [d for d in row.dues if d.kind == "secretary_talk" and d.start <= TODAY <= d.due][0]
+    assert talk.done_on == TODAY
+    with pytest.raises(ValidationError, match="日期、参加人员和佐证"):
+        services.obligation_record(actor=w.users.township_secretary, kind="secretary_talk", person=w.people.team_1,
+                                   on=TODAY, people="", evidence="")
+
+
+def test_stn_09_serious_incident_reaches_the_county_the_same_day(stn, django_capture_on_commit_callbacks):
+    """STN-09/STN-15: a serious incident recorded by the township is in the county's inbox at once."""
+    w = stn.world
+    with django_capture_on_commit_callbacks(execute=True):
+        services.obligation_record(actor=w.users.township_secretary, kind="incident", person=w.people.team_1,
+                                   on=TODAY, people="郑队员", evidence="走访途中摔伤，已送县医院", detail="负伤去世")
+    n = Notification.objects.get(user=w.users.county_org, kind="incident")
+    assert "重大情况" in n.title and n.created_at.date() == timezone.now().date()
+
+
+def test_stn_16_award_recorded_and_nobody_nominates_himself(stn):
+    """STN-16: an award is recorded with its category; the first secretary cannot record his own."""
+    w = stn.world
+    services.obligation_record(actor=w.users.county_org, kind="award", person=w.people.first_secretary, on=TODAY,
+                               people="县委组织部", evidence="县委组〔2026〕30号", detail="优秀第一书记")
+    with pytest.raises(ValidationError, match="表彰类别"):
+        services.obligation_record(actor=w.users.county_org, kind="award", person=w.people.team_1, on=TODAY,
+                                   people="x", evidence="y", detail="最佳队员")
+    with pytest.raises(RecusalError):
+        services.obligation_record(actor=w.users.first_secretary, kind="grade_proposal",
+                                   person=w.people.first_secretary, on=TODAY, people="x", evidence="y")
+    assert ObligationRecord.objects.filter(kind="award").count() == 1
+
+
+def test_stn_10_negative_list_verified_circulated_closed_with_evidence(stn):
+    """STN-10: reported by the township, verified and circulated by the county, closed only with evidence."""
+    w = stn.world
+    item = services.negative_report(actor=w.users.township_secretary, problem="工作队员多次不在村",
+                                    org_path=w.village_a.path, person=w.people.team_2)
+    with pytest.raises(PermissionDenied):
+        services.negative_advance(actor=w.users.township_secretary, item=item)
+    item = services.negative_advance(actor=w.users.county_org, item=item)
+    item = services.negative_advance(actor=w.users.county_org, item=item)
+    assert item.status == "circulated" and item.verified_on and item.circulated_on
+    with pytest.raises(ValidationError, match="整改情况"):
+        services.negative_advance(actor=w.users.county_org, item=item)
+    item = services.negative_advance(actor=w.users.county_org, item=item, rectification="已约谈，考勤恢复正常")
+    assert item.status == "closed" and item.closed_on == TODAY
+
+
+def test_stn_17_borrowing_a_stationed_cadre_refused_and_recorded(stn):
+    """STN-17: a unit's request to borrow a stationed cadre is refused and lands on the negative list."""
+    w = stn.world
+    msg = services.assignment_request(actor=w.users.dispatch_leader, person=w.people.team_1, unit=w.unit,
+                                      what="借调", detail="局里迎检缺人")
+    assert "全脱产驻村" in msg
+    item = NegativeItem.objects.get()
+    assert item.unit == w.unit and item.person == w.people.team_1 and "借调" in item.problem
+
+
+def test_stn_13_board_refuses_private_mobile_and_shows_work_phone(stn):
+    """STN-13: the private mobile number is refused as board contact (nothing changes); a work phone is shown."""
+    from ganbu.org.models import Person
+    from ganbu.stationing.queries import board_rows
+
+    w = stn.world
+    p = w.people.team_1
+    with pytest.raises(ValidationError, match="私人手机号"):
+        services.board_phone_set(actor=w.users.county_org, person=p, work_phone=p.phone)
+    assert Person.objects.get(pk=p.pk).work_phone == ""
+    services.board_phone_set(actor=w.users.county_org, person=p, work_phone="0575-88001234")
+    leave_today(w.people.team_2, TODAY)
+    rows = {r.name: r for r in board_rows(w.village_a, TODAY)}
+    assert rows["郑队员"].phone == "0575-88001234" and rows["郑队员"].whereabouts == "尚未签到"
+    assert rows["冯队员"].whereabouts == "请假" and rows["冯队员"].phone == "（未设工作电话）"
+    assert all(w.people.team_2.phone not in r.phone for r in rows.values())
+
+
+def test_stn_14_allowance_from_signed_table_and_necessities_cap(stn):
+    """STN-14: present days from the signed table × half the meal standard; necessities once, ≤ 2,000."""
+    from ganbu.attendance.models import StationedTable
+    from ganbu.core.models import PolicyVersion
+    from ganbu.stationing.queries import allowances
+
+    w = stn.world
+    first = TODAY.replace(day=1)
+    content = {"rows": [{"person_id": w.people.team_1.pk, "days": {
+        (first + timedelta(days=i)).isoformat(): "present" if i < 18 else "leave" for i in range(20)}}]}
+    rows = {r.post.person_id: r for r in allowances(w.users.county_org, first)}
+    assert rows[w.people.team_1.pk].line is None  # not signed yet: no money
+    StationedTable.objects.create(org=w.t1, org_path=w.t1.path, month=first, content=content, signed_by=w.users.admin,
+                                  signed_at=timezone.now(), deadline=first, policy_version=PolicyVersion.objects.first())
+    with pytest.raises(ValidationError, match="不超过"):
+        services.reimbursement_record(actor=w.users.dispatch_leader, person=w.people.team_1, kind="necessities",
+                                      on=TODAY, amount="2000.01", note="被褥")
+    services.reimbursement_record(actor=w.users.dispatch_leader, person=w.people.team_1, kind="necessities",
+                                  on=TODAY, amount="2000", note="被褥、电饭煲")
+    with pytest.raises(ValidationError, match="只报销一次"):
+        services.reimbursement_record(actor=w.users.dispatch_leader, person=w.people.team_1, kind="necessities",
+                                      on=TODAY, amount="10", note="再买")
+    line = {r.post.person_id: r for r in allowances(w.users.county_org, first)}[w.people.team_1.pk].line
+    from ganbu.stationing.eligibility import stationing_params
+
+    params, _ = stationing_params(w.village_a.path, first)
+    per_day = Decimal(params.meal_allowance_per_day) * Decimal(params.living_allowance_ratio)
+    assert line.present_days == 18 and line.living == (per_day * 18).quantize(Decimal("0.01"))
+    assert line.necessities == Decimal("2000.00")

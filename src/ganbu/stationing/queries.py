@@ -200,7 +200,7 @@ def cadre_rows(posts: QuerySet[Post], on: date) -> list[CadreRow]:
         pol = params[p.org.path[:9]]
         end = term_end_of(p, pol, term_ends.get(p.pk))
         dues = rules.obligation_calendar(pol, role=p.title, term_start=p.start, term_end=end, done=done[p.person_id],
-                                         until=on + timedelta(days=31))
+                                         until=on + timedelta(days=31), post_end=p.end)
         rows.append(CadreRow(post=p, term_start=p.start, term_end=end, days_in_village=days.get(p.person_id, 0),
                              dues=dues, rotation=rules.stn_05_rotation_due(pol, end, on), on=on))
     return rows

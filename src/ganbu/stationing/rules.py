@@ -454,12 +454,13 @@ def _yearly_by(kind: str, month: int, responsible: str, start: date, end: date, 
 
 
 def obligation_calendar(policy: StationingParams, *, role: str, term_start: date, term_end: date,
-                        done: Iterable[Done], until: date) -> list[Due]:
-    """Every obligation of one stationed cadre from his term start to ``until`` (or the term end), from the
-    policy: talks, reports, the unit's hearing and visit, training, plan, research reports, grade proposals,
-    safety education, insurance, the monthly work meeting and the quarterly symposium."""
+                        done: Iterable[Done], until: date, post_end: date | None = None) -> list[Due]:
+    """Every obligation of one stationed cadre from his term start to ``until`` (or the day his post ends:
+    a cadre kept past his term still owes them), from the policy: talks, reports, the unit's hearing and visit,
+    training, plan, research reports, grade proposals, safety education, insurance, the monthly work meeting
+    and the quarterly symposium."""
     recs = sorted(done, key=lambda d: d.on)
-    end = min(term_end, until)
+    end = min(post_end or until, until)
     fs = role == "first_secretary"
     out: list[Due] = []
     out += _periodic("secretary_talk", policy.secretary_talk_months, "township_secretary", term_start, end, recs)
