@@ -20,7 +20,7 @@ _NUM = {"required": REQUIRED, "invalid": "请填写数字", "min_value": "不能
 
 def _date(label: str, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, error_messages=_MSG,
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def _text(label: str, max_length: int, required: bool = True, rows: int = 0, help_text: str = "") -> forms.CharField:

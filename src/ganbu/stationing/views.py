@@ -163,6 +163,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     pick = _picker(request)
     data = request.POST if request.method == "POST" and "save" in request.POST else None
     initial = {"term_start": _today(), "village": request.GET.get("village"), "role": request.GET.get("role"),
+               "unit": units.first() if units.count() == 1 else None,
                "candidate": pick["chosen"].pk if pick["chosen"] else None}
     form = ProposeForm(data, villages=villages, units=units, initial=initial)
     check = None
@@ -199,6 +200,7 @@ def replace(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" and "save" in request.POST else None
     form = ReplaceForm(data, outgoing=outgoing, units=units,
                        initial={"term_start": today, "outgoing": request.GET.get("outgoing"),
+                                "unit": units.first() if units.count() == 1 else None,
                                 "candidate": pick["chosen"].pk if pick["chosen"] else None})
     check = None
     if pick["chosen"] is not None:
