@@ -43,7 +43,7 @@ def test_stn_05_stn_06_replacement_late_report_and_handover(browser_login, live_
     unit.select_option("select[name=reason]", "身体原因")
     unit.click("#propose button[name=save]")
     unit.wait_for_selector("#status")
-    assert unit.inner_text("#status") == "待组织部审查"
+    assert unit.inner_text("#status") == "已提出，待组织部审核"
     _shot(unit, "01-unit-proposed-replacement")
     sel = Selection.objects.get()
 

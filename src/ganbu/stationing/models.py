@@ -27,7 +27,7 @@ class Selection(models.Model):
         REPLACE = "replace", "调整接任"
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "待组织部审查"
+        PROPOSED = "proposed", "已提出，待组织部审核"
         REVIEWED = "reviewed", "待县委审批"
         APPROVED = "approved", "已批复，待报到"
         REPORTED = "reported", "已报到"

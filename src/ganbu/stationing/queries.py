@@ -163,6 +163,11 @@ class CadreRow:
     def overdue(self) -> list[rules.Due]:
         return [d for d in self.dues if d.overdue(self.on)]
 
+    @property
+    def overdue_recent(self) -> list[rules.Due]:
+        """The three latest overdue obligations (the page shows these and the count)."""
+        return sorted(self.overdue, key=lambda d: d.due, reverse=True)[:3]
+
 
 class _Params(dict[str, Any]):
     """Policy per township, resolved once per township (the count does not grow with cadres)."""
