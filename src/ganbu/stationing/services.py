@@ -135,8 +135,8 @@ def selection_propose(*, actor: Any, kind: str, village: Org, unit: Org, candida
 
 
 def _lock(selection: Selection) -> Selection:
-    return Selection.objects.select_for_update().select_related("village", "unit", "candidate", "outgoing__person"
-                                                                ).get(pk=selection.pk)
+    return (Selection.objects.select_for_update(of=("self",))
+            .select_related("village", "unit", "candidate", "outgoing__person").get(pk=selection.pk))
 
 
 def _county_check(actor: Any, sel: Selection) -> None:
