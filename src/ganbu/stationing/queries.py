@@ -164,6 +164,16 @@ class CadreRow:
         return [d for d in self.dues if d.overdue(self.on)]
 
     @property
+    def pending(self) -> list[rules.Due]:
+        """Not done: periods already running, and anything due within the coming month."""
+        soon = self.on + timedelta(days=31)
+        return [d for d in self.dues if not d.done_on and (d.start <= self.on or d.due <= soon)]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for d in self.dues if d.done_on)
+
+    @property
     def overdue_recent(self) -> list[rules.Due]:
         """The three latest overdue obligations (the page shows these and the count)."""
         return sorted(self.overdue, key=lambda d: d.due, reverse=True)[:3]
@@ -247,7 +257,7 @@ def cadre_posts(person: Person) -> QuerySet[Post]:
 
 
 def cadre_records(person: Person) -> list[ObligationRecord]:
-    return list(ObligationRecord.objects.filter(person=person).select_related("recorded_by")[:200])
+    return list(ObligationRecord.objects.filter(person=person).select_related("recorded_by")[:20])
 
 
 # --- diary (STN-11) -----------------------------------------------------------------------------------
