@@ -408,7 +408,7 @@ def negative_advance(*, actor: Any, item: NegativeItem, rectification: str = "")
         raise PermissionDenied("只有县委组织部可以核查、通报、销号")
     if item.person_id:
         ensure_not_subject(actor, item.person_id)
-    nxt = NEG_NEXT.get(item.status)  # type: ignore[call-overload]
+    nxt = NEG_NEXT.get(item.status)
     if nxt is None:
         raise ValidationError({"status": E_NEG_STATUS.format(status=item.get_status_display())})
     if nxt == NegativeItem.Status.CLOSED and not rectification.strip():
