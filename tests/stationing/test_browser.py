@@ -110,7 +110,7 @@ def test_stn_11_diary_on_phone_and_leave_day_flagged_next_morning(browser_login,
     member = browser_login("team_1", viewport=PHONE)
     member.goto(f"{url}/")
     member.click("label.navbtn")
-    member.click("nav.mainnav a:has-text('驻村日记')")
+    member.click("nav.mainnav a:has-text('驻村工作日记')")
     member.fill("input[name=date]", (today + timedelta(days=1)).isoformat())
     member.fill("textarea[name=work]", "明天准备走访")
     member.click("#diary-form button[type=submit]")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from ganbu.core.access import has_perm
 
-# (label, url name, permission needed anywhere; None = any signed-in user; "@name" = a check an app registers)
+# (label, url name, permission needed anywhere; None = any signed-in user; "@dotted.path" = a predicate
+# on the user, for entries that follow a fact rather than a role, e.g. "stationed in a village today")
 NAV: list[tuple[str, str, str | None]] = [
     ("首页", "home", None),
     ("组织架构", "org:tree", "org.view"),
@@ -26,34 +27,25 @@ NAV: list[tuple[str, str, str | None]] = [
     ("公示通报", "notices:manage", "notices.publish"),
     ("驻村干部", "stationing:cadres", "stationing.view"),
     ("选派调整", "stationing:selections", "stationing.view"),
-    ("驻村日记", "stationing:diary", "@stationed"),
+    ("驻村工作日记", "stationing:diary", "@ganbu.stationing.queries.is_stationed"),
+    ("民情日记", "diary:mine", "@ganbu.diary.queries.nav_is_stationed"),
+    ("民情督办", "diary:matters", "diary.view"),
+    ("驻村联户", "diary:stations", "diary.view"),
+    ("后备干部", "reserves:county", "reserves.view"),
+    ("村书记关爱", "reserves:care", "care.manage"),
     ("细则设置", "core:policies", "policy.view"),
     ("工作日历", "core:calendar", "calendar.manage"),
     ("审计日志", "core:audit", "audit.view"),
 ]
 
 
-NAV_CHECKS: dict[str, Callable[[Any], bool]] = {}
-
-
-def nav_check_register(name: str, check: Callable[[Any], bool]) -> None:
-    """An app adds a check for entries that no role grants (e.g. "am I stationed today?"), from its apps.py."""
-    NAV_CHECKS[name] = check
-
-
-def _allowed(user: Any, perm: str | None) -> bool:
-    if perm is None:
-        return True
-    if perm.startswith("@"):
-        check = NAV_CHECKS.get(perm)
-        return bool(check and check(user))
-    return has_perm(user, perm)
-
-
 def nav_items(user: Any) -> list[dict[str, str]]:
     items = []
     for label, name, perm in NAV:
-        if not _allowed(user, perm):
+        if perm is not None and perm.startswith("@"):
+            if not import_string(perm[1:])(user):
+                continue
+        elif perm is not None and not has_perm(user, perm):
             continue
         try:
             url = reverse(name)

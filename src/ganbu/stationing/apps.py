@@ -12,8 +12,3 @@ class StationingConfig(AppConfig):
 
         register_module("stationing", "驻村第一书记和工作队", StationingParams)
         register_module("reserves", "后备干部", ReservesParams)
-
-        from ganbu.core.nav import nav_check_register
-        from ganbu.stationing.queries import is_stationed
-
-        nav_check_register("@stationed", is_stationed)
