@@ -418,11 +418,19 @@ def allowances(user: Any, month: date, *, unit: Org | None = None) -> list[Allow
 
 
 def is_stationed(user: Any) -> bool:
-    """Whether the user is a stationed cadre today (the diary entry in his menu): one query, only for cadres."""
+    """Whether the user is a stationed cadre today (the work-diary entry in his menu).
+
+    Nav runs on every page, so no query for users whose roles (already loaded for the menu) say they are
+    not stationed: a team member holds no role, a first secretary holds ``first_secretary``."""
     from django.utils import timezone
+
+    from ganbu.core.access import _grants
 
     pid = getattr(user, "person_id", None)
     if not pid:
+        return False
+    roles = {role for role, _path in _grants(user)}
+    if roles and "first_secretary" not in roles:
         return False
     today = timezone.localdate()
     return Post.objects.filter(person_id=pid, title__in=list(STATIONED_TITLES), start__lte=today).filter(
