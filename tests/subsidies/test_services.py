@@ -19,6 +19,20 @@ def propose(world, **kw):
     return services.register_propose(actor=world.users.office, township=world.t1, year=YEAR, **kw)
 
 
+def cards(world, reg):
+    for n, person in enumerate(p.person for p in reg.lines.select_related("person")):
+        services.bank_card_save(actor=world.users.office, register=reg, person_id=person.pk, bank="县农商银行",
+                                number=f"62210000000000{n:04d}")
+
+
+def paid_ready(world, finance):
+    reg = propose(world)
+    cards(world, reg)
+    for actor in (world.users.county_org, finance):
+        reg = services.register_approve(actor=actor, register=reg)
+    return services.register_publish(actor=world.users.office, register=reg)
+
+
 def test_sub_01_02_03_register_lines_from_posts_scores_and_pool(world, scored):
     """SUB-01/02/03: 东村 (180 households) secretary 1,500 (700 reward), clerk 70%; the scored pool paid by score."""
     reg = propose(world, rural_income=Decimal("500"), duty_logs_checked=True)
@@ -69,8 +83,11 @@ def test_sub_04_full_chain_return_correct_approve_publish_pay(world, scored, fin
     reg = services.register_approve(actor=finance, register=reg)
     assert reg.status == RegisterStatus.APPROVED
     reg = services.register_publish(actor=world.users.office, register=reg)
+    with pytest.raises(SubsidyError, match="未登记工资卡.*孙支书"):
+        services.payment_run_create(actor=finance, register=reg)
+    cards(world, reg)
     content = reg.notice_version.content
-    assert content["rows"][0]["id_number"].count("*") == 10
+    assert content["rows"][0][2].count("*") == 10
     assert world.people.village_secretary_a.id_number not in str(content)
     run = services.payment_run_create(actor=finance, register=reg)
     assert run.total == reg.total_net
@@ -80,10 +97,7 @@ def test_sub_04_full_chain_return_correct_approve_publish_pay(world, scored, fin
 
 def test_sub_04_second_payment_run_refused_nothing_changed(world, scored, finance):
     """SUB-04: nothing is paid twice — a second run for the same year is refused in Chinese."""
-    reg = propose(world)
-    for actor in (world.users.county_org, finance):
-        reg = services.register_approve(actor=actor, register=reg)
-    reg = services.register_publish(actor=world.users.office, register=reg)
+    reg = paid_ready(world, finance)
     services.payment_run_create(actor=finance, register=reg)
     before = AuditEntry.objects.count()
     with pytest.raises(SubsidyError, match="同一年度不能重复发放"):

@@ -38,6 +38,7 @@ OPEN_OBJECTIONS = "公示中还有{n}条异议未答复，请先答复异议"
 PAID_TWICE = "{township}{year}年的补贴已生成过银行发放文件（{at}），同一年度不能重复发放"
 PAID_NO_CORRECT = "该花名册已发放，不能再更正"
 RECUSED_LINE = "花名册中有您本人的补贴，依规回避；该花名册由上一级负责人审批"
+NO_CARD = "以下人员未登记工资卡，请镇补录后再生成发放文件：{names}"
 INCOME_BAD = "上年农村人均收入须为0到1000000之间的金额"
 
 
@@ -267,17 +268,18 @@ def register_return(*, actor: Any, register: Register, reason: str) -> Register:
 
 
 def public_content(register: Register) -> dict[str, Any]:
-    """What the notice shows: name, village, post, score, parts and amount; ID numbers (masked by notices)."""
+    """What the notice shows, in the notices app's table shape; ID numbers are masked by the notices app."""
     titles = dict(PostTitle.choices)
     rows = []
     for ln in register.lines.select_related("person", "village").order_by("village__name", "id"):
-        rows.append({"name": ln.person.name, "id_number": ln.person.id_number, "village": ln.village.name,
-                     "titles": "、".join(titles.get(t, t) for t in ln.titles),
-                     "score": str(ln.score) if ln.score is not None else "", "base": str(ln.base),
-                     "reward": str(ln.reward), "deductions": str(ln.deduction_total), "net": str(ln.net)})
-    return {"year": register.year, "township": register.township.name, "version": register.version,
-            "formula": register.formula, "policy_ref": register.policy_ref, "total": str(register.total_net),
-            "rows": rows}
+        rows.append([ln.village.name, ln.person.name, ln.person.id_number,
+                     "、".join(titles.get(t, t) for t in ln.titles),
+                     str(ln.score) if ln.score is not None else "", str(ln.base), str(ln.reward),
+                     str(ln.deduction_total), str(ln.net)])
+    return {"columns": ["村", "姓名", "公民身份号码", "职务", "年终目标考核得分", "基本补贴（元）", "奖励补贴（元）",
+                        "扣款（元）", "实发（元）"],
+            "rows": rows, "text": f"合计实发{register.total_net}元。奖励补贴计算：{register.formula}",
+            "year": register.year, "township": register.township.name, "version": register.version}
 
 
 @transaction.atomic
@@ -332,6 +334,13 @@ def payment_run_create(*, actor: Any, register: Register) -> PaymentRun:
         if n:
             raise SubsidyError(OPEN_OBJECTIONS.format(n=n))
     _recuse(actor, reg)
+    from ganbu.subsidies.models import BankCard
+
+    paid = reg.lines.filter(net__gt=0)
+    no_card = list(paid.exclude(person_id__in=BankCard.objects.values("person_id"))
+                   .values_list("person__name", flat=True)[:20])
+    if no_card:
+        raise SubsidyError(NO_CARD.format(names="、".join(no_card)))
     try:
         with transaction.atomic():
             run = PaymentRun.objects.create(township_id=reg.township_id, year=reg.year, register=reg,
@@ -344,3 +353,30 @@ def payment_run_create(*, actor: Any, register: Register) -> PaymentRun:
     audit_record(actor=actor, action="subsidy.pay", object_type="subsidy_register", object_id=reg.pk,
                  org_path=reg.org_path, after={"run": run.pk, "total": run.total})
     return run
+
+
+CARD_BAD = "工资卡卡号须为12到30位数字"
+BANK_EMPTY = "请填写开户行"
+NOT_ON_REGISTER = "该干部不在本镇补贴花名册上"
+
+
+@transaction.atomic
+def bank_card_save(*, actor: Any, register: Register, person_id: int, bank: str, number: str) -> Any:
+    """The township records a cadre's salary card for the bank batch (only for people on its register)."""
+    from ganbu.subsidies.models import BankCard
+
+    _require(has_perm(actor, "subsidies.propose", register.org_path))
+    line = register.lines.select_related("person").filter(person_id=person_id).first()
+    if line is None:
+        raise SubsidyError(NOT_ON_REGISTER)
+    number, bank = (number or "").replace(" ", ""), (bank or "").strip()
+    if not bank:
+        raise SubsidyError(BANK_EMPTY)
+    if not (number.isdigit() and 12 <= len(number) <= 30):
+        raise SubsidyError(CARD_BAD)
+    card = BankCard.objects.filter(person_id=person_id).first()
+    before = {"bank": card.bank, "number": card.number[-4:]} if card else None
+    card, _ = BankCard.objects.update_or_create(person_id=person_id, defaults={"bank": bank[:60], "number": number})
+    audit_record(actor=actor, action="subsidy.bank_card", object_type="person", object_id=person_id,
+                 org_path=line.person.org_path, before=before, after={"bank": card.bank, "number": number[-4:]})
+    return card
