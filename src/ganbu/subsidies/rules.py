@@ -324,3 +324,35 @@ def apply_deductions(gross: Decimal, deductions: Sequence[Deduction]) -> Payable
         note = f"扣款合计{total}元超过应发{gross}元，实发为0，差额{-net}元另行处理"
         net = ZERO
     return Payable(gross, list(deductions), money(net), note)
+
+
+TITLE_NAMES = {"village_secretary": "党组织书记", "village_director": "村委会主任", "village_clerk": "村会计",
+               "women_director": "妇女主任"}
+DUAL_NAMES = {"higher": "按较高一项计发", "sum": "各职务补贴相加", "secretary_only": "只按党组织书记计发"}
+
+
+def rules_text(policy: SubsidyPolicy, pool_scope: str = "county") -> str:
+    """The computation stated in Chinese from the policy in force, printed on the register."""
+    tiers = []
+    low = 1
+    for t in policy.household_tiers:
+        if t.max_households is None:
+            tiers.append(f"{low}户以上{Decimal(t.amount):f}元")
+        else:
+            tiers.append(f"{low}—{t.max_households}户{Decimal(t.amount):f}元")
+            low = t.max_households + 1
+    ratios = "、".join(f"{TITLE_NAMES.get(k, k)}为书记的{Decimal(v) * 100:.0f}%" for k, v in policy.title_ratios.items()
+                       if k in policy.covered_titles)
+    covered = "、".join(TITLE_NAMES.get(t, t) for t in policy.covered_titles)
+    dual = DUAL_NAMES.get(policy.dual_post_rule or "", "细则未选定（须先选定）")
+    scope = "全县" if pool_scope == "county" else "本镇"
+    return "\n".join([
+        f"1. 补贴范围：职数内的{covered}；其他职务和职数外人员不享受。",
+        f"2. 党组织书记年补贴按村户数分档（含上限）：{'；'.join(tiers)}。{ratios}。",
+        f"3. 内陆镇系数{Decimal(policy.inland_township_factor):f}，经济薄弱村系数{Decimal(policy.weak_village_factor):f}。",
+        "4. 不满一年的按在职天数折算：年补贴×在职天数÷全年天数。",
+        f"5. 一人兼任两个职数内职务（一肩挑）的，兼任期间{dual}。",
+        f"6. 书记补贴中{Decimal(policy.reward_part_secretary):f}元为奖励部分，其余为基本补贴；其他职务按相同比例提取。",
+        f"7. {scope}奖励部分合并为奖励补贴池，完全按年终目标考核得分分配，不搞平均；精确到分，合计等于奖励补贴池。",
+        "8. 缺勤扣款、保证金扣发从应发中扣除，逐项列明依据；扣后不低于零。",
+    ])

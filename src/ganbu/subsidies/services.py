@@ -22,7 +22,7 @@ from ganbu.core.recusal import RecusalError, ensure_not_subject
 from ganbu.org.models import Org, PostTitle
 from ganbu.subsidies.compute import NO_POLICY, ComputedTownship, compute
 from ganbu.subsidies.models import Line, PaymentRun, Register, RegisterStatus, Step
-from ganbu.subsidies.rules import __doc__ as RULES_DOC  # noqa: N812
+from ganbu.subsidies.rules import rules_text
 
 S = RegisterStatus
 NOTHING = "{township}{year}年没有享受补贴的村干部（请核对职数内职务和户数）"
@@ -53,12 +53,6 @@ def _require(ok: bool) -> None:
         raise NotFound()
 
 
-def _rules_text() -> str:
-    doc = RULES_DOC or ""
-    body = doc.split("\n\n", 1)[1] if "\n\n" in doc else doc
-    return "\n".join(line.replace("* ", "").strip() for line in body.strip().splitlines())
-
-
 def _computed(township: Org, year: int, income: Decimal | None, checked: bool) -> ComputedTownship:
     result = compute(scope=township, year=year, inputs={township.pk: (income, checked)})
     ct = result.get(township.pk)
@@ -87,7 +81,7 @@ def _write_lines(register: Register, ct: ComputedTownship) -> None:
     register.pool_scope = ct.pool_scope
     register.pool = ct.pool
     register.formula = ct.formula
-    register.rules_text = _rules_text()
+    register.rules_text = rules_text(ct.policy.params, ct.pool_scope)
     register.total_net = sum((ln.net for ln in ct.lines), Decimal("0.00"))
 
 
