@@ -24,10 +24,11 @@ TITLES = dict(PostTitle.choices)
 
 
 def _year(request: HttpRequest) -> int:
+    today = timezone.localdate()
     try:
         year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year - 1
+    except ValueError:  # paid around the year's end or before the Spring Festival for the year before
+        year = today.year if today.month > 3 else today.year - 1
     return min(max(year, 2000), 2100)
 
 
