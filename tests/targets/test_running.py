@@ -224,3 +224,16 @@ def test_pub_01_board_shows_progress_after_an_inspection(world, running):
     latest = NoticeVersion.objects.filter(notice_id=running.commitment.notice_id).order_by("-version").first()
     assert latest.version >= 2
     assert any(row[-1] == "验收不合格，督办中" for row in latest.content["rows"])
+
+
+def test_tgt_05_nightly_task_escalates_and_monthly_task_builds(world, running):
+    """The huey jobs run the same services: overdue notices escalate, the new month's ledger is built."""
+    from ganbu.targets.tasks import targets_monthly_ledger, targets_nightly
+
+    notice = _fail(world, running)
+    SupervisionNotice.objects.filter(pk=notice.pk).update(due=date(2024, 7, 3))
+    due_moved, escalated = targets_nightly.call_local()
+    assert escalated == 1
+    notice.refresh_from_db()
+    assert notice.escalated_at is not None
+    assert targets_monthly_ledger.call_local() >= 0

@@ -181,3 +181,23 @@ def test_ledger_build_needs_confirmation(world, tgt, login):
     assert not LedgerTask.objects.exists()
     c.post("/targets/ledger/build/", {"org": world.t1.pk, "month": "2024-06", "confirm": "1"})
     assert LedgerTask.objects.count() == 2
+
+
+def test_outsider_404_on_inspection_notice_and_pdf(world, tgt, login):
+    signed(world, tgt.c)
+    services.ledger_build(actor=world.users.office, org=world.t1, month=date(2024, 6, 1))
+    t = LedgerTask.objects.filter(category="党的建设").first()
+    services.tasks_due_scan(on=date(2024, 7, 1))
+    insp = services.inspection_assign(actor=world.users.office, task=t, inspector=world.users.office,
+                                      scheduled_on=date(2024, 7, 1))
+    services.inspection_record(actor=world.users.office, inspection=insp, results=[ItemResult(False)],
+                               missing="未开展", evidence=[upload()])
+    n = SupervisionNotice.objects.get()
+    c = login("outsider")
+    for url in [f"/targets/inspection/{insp.pk}/", f"/targets/notice/{n.pk}/", f"/targets/notice/{n.pk}/notice.pdf"]:
+        assert c.get(url).status_code == 404, url
+    assert c.post(f"/targets/notice/{n.pk}/", {"confirm": "on"}).status_code == 404
+    # the village sees its own notice (told in the app) but cannot close it
+    v = login("village_secretary_a")
+    assert v.get(f"/targets/notice/{n.pk}/").status_code == 200
+    assert "确认办结" not in v.get(f"/targets/notice/{n.pk}/").content.decode()

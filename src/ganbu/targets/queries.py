@@ -236,7 +236,7 @@ def half_year_scores(*, org_path: str, year: int) -> dict[int, dict[int, Decimal
 
 
 def round_issues(user: Any, rnd: InspectionRound) -> QuerySet[RoundIssue]:
-    return rnd.issues.filter(scope_q(user, "targets.view")).select_related("village")
+    return rnd.issues.filter(scope_q(user, "targets.view")).select_related("village", "village__parent")
 
 
 def half_scores(user: Any, unit: Org, year: int) -> QuerySet[HalfYearScore]:

@@ -580,7 +580,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.errors
     by_village: dict[str, list[Any]] = {}
     for i in queries.round_issues(request.user, rnd):
-        by_village.setdefault(i.village.name, []).append(i)
+        by_village.setdefault(f"{i.village.parent.name if i.village.parent else ''} · {i.village.name}", []).append(i)
     return render(request, "targets/round.html", {
         "rnd": rnd, "villages": list(villages), "form": form, "by_village": by_village, "errors": errors,
         "tasks": list(queries.round_tasks(request.user, rnd)) if rnd.kind == InspectionRound.Kind.QUARTERLY else [],
