@@ -94,3 +94,8 @@ def test_sub_04_subsidy_journey(world, scored, finance, browser_login, live_serv
     assert dl.value.suggested_filename.endswith(".xlsx")
     _shot(money, "paid-phone")
     assert money.query_selector("#pay") is None  # nothing left to pay twice
+    money.goto(f"{url}/subsidies/?year={YEAR}")
+    assert "青山镇" in money.inner_text("#overview") and "已生成发放文件" in money.inner_text("#overview")
+    _shot(money, "home-phone")
+    org.goto(f"{url}/subsidies/?year={YEAR}")
+    _shot(org, "home-desktop")

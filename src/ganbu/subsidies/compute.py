@@ -105,7 +105,11 @@ def compute(*, scope: Org, year: int, inputs: dict[int, tuple[Decimal | None, bo
         Post.objects.filter(org__path__startswith=county_path, org__kind__in=VILLAGE_KINDS, funded=True,
                             start__lte=year_end)
         .filter(Q(end__isnull=True) | Q(end__gte=date(year, 1, 1)))
-        .select_related("person", "org", "org__parent").order_by("person_id", "start", "id")
+        .select_related("person", "org", "org__parent")
+        .only("title", "start", "end", "funded", "person__name", "person__id_number", "org__name", "org__path",
+              "org__households", "org__categories", "org__kind", "org__parent__name", "org__parent__path",
+              "org__parent__categories", "org__parent__kind")
+        .order_by("person_id", "start", "id")
     )
     townships = {p.org.parent_id: p.org.parent for p in posts if p.org.parent is not None}
     policies = _policies(county_path, list(townships.values()), year_end)

@@ -177,6 +177,13 @@ def entitlement(policy: SubsidyPolicy, posts: Sequence[PostFacts], year: int) ->
     n_days = year_days(year)
     if not paid:
         return Entitlement(ZERO, ZERO, ZERO, 0, n_days, (), [], "")
+    if len(paid) == 1:  # the common case: one post, no overlap to resolve
+        post, annual, reward_share, lo, hi = paid[0]
+        days = (hi - lo).days + 1
+        total_m, reward_m = money(annual * days / n_days), money(reward_share * days / n_days)
+        rule = f"在职{days}天÷全年{n_days}天" if days < n_days else "全年在职"
+        return Entitlement(total_m, total_m - reward_m, reward_m, days, n_days, (post.title,),
+                           [Segment(lo, hi, (post.title,), annual, reward_share)], rule)
     cuts = sorted({p[3] for p in paid} | {p[4] + timedelta(days=1) for p in paid})
     segments: list[Segment] = []
     notes: set[str] = set()
