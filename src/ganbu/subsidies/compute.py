@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q
 
@@ -26,6 +26,21 @@ from ganbu.targets.queries import subsidy_inputs
 INLAND = "inland"  # a township's ``categories`` entry marking an inland township (内陆镇)
 NO_POLICY = "{org}在{year}年末没有施行中的村干部补贴细则"
 WEAK = {VillageCategory.WEAK_COLLECTIVE.value}
+
+
+class _PostRow(NamedTuple):
+    person_id: int
+    title: str
+    start: date
+    end: date | None
+    funded: bool
+    name: str
+    id_number: str
+    village_id: int
+    village_name: str
+    households: int | None
+    categories: list[str] | None
+    township_id: int | None
 
 
 @dataclass
@@ -101,28 +116,25 @@ def compute(*, scope: Org, year: int, inputs: dict[int, tuple[Decimal | None, bo
     inputs = inputs or {}
     year_end = date(year, 12, 31)
     county_path = scope.path[:6]
-    posts = list(
-        Post.objects.filter(org__path__startswith=county_path, org__kind__in=VILLAGE_KINDS, funded=True,
-                            start__lte=year_end)
-        .filter(Q(end__isnull=True) | Q(end__gte=date(year, 1, 1)))
-        .select_related("person", "org", "org__parent")
-        .only("title", "start", "end", "funded", "person__name", "person__id_number", "org__name", "org__path",
-              "org__households", "org__categories", "org__kind", "org__parent__name", "org__parent__path",
-              "org__parent__categories", "org__parent__kind")
-        .order_by("person_id", "start", "id")
-    )
-    townships = {p.org.parent_id: p.org.parent for p in posts if p.org.parent is not None}
+    fields = ("person_id", "title", "start", "end", "funded", "person__name", "person__id_number", "org_id",
+              "org__name", "org__households", "org__categories", "org__parent_id")
+    posts = [_PostRow(*row) for row in
+             Post.objects.filter(org__path__startswith=county_path, org__kind__in=VILLAGE_KINDS, funded=True,
+                                 start__lte=year_end)
+             .filter(Q(end__isnull=True) | Q(end__gte=date(year, 1, 1)))
+             .order_by("person_id", "start", "id").values_list(*fields)]
+    townships = {t.pk: t for t in Org.objects.filter(pk__in={p.township_id for p in posts if p.township_id})}
     policies = _policies(county_path, list(townships.values()), year_end)
     scores = subsidy_inputs(org_path=county_path, year=year)
     absences = absences_by_person(org_path=county_path, first_month=date(year, 1, 1), last_month=date(year, 12, 1))
 
-    by_person: dict[int, list[Post]] = defaultdict(list)
+    by_person: dict[int, list[_PostRow]] = defaultdict(list)
     for p in posts:
         by_person[p.person_id].append(p)
     result: dict[int, ComputedTownship] = {}
     for person_id, mine in by_person.items():
         main = mine[-1]
-        town = main.org.parent
+        town = townships.get(main.township_id) if main.township_id else None
         if town is None:
             continue
         pol = policies.get(("subsidies", town.pk))
@@ -131,9 +143,12 @@ def compute(*, scope: Org, year: int, inputs: dict[int, tuple[Decimal | None, bo
         ct = result.get(town.pk)
         if ct is None:
             ct = result[town.pk] = ComputedTownship(town, pol, [], pool_scope=pol.params.pool_scope)
-        facts = [rules.PostFacts(p.title, p.start, p.end, p.funded, rules.VillageFacts(
-            p.org.name, p.org.households, inland=INLAND in (p.org.parent.categories or []) if p.org.parent else False,
-            weak=bool(WEAK & set(p.org.categories or [])))) for p in mine]
+        facts = []
+        for p in mine:
+            parent = townships.get(p.township_id) if p.township_id else None
+            facts.append(rules.PostFacts(p.title, p.start, p.end, p.funded, rules.VillageFacts(
+                p.village_name, p.households, inland=INLAND in ((parent.categories or []) if parent else []),
+                weak=bool(WEAK & set(p.categories or [])))))
         try:
             ent = rules.entitlement(pol.params, facts, year)
         except rules.RuleError as exc:
@@ -143,8 +158,8 @@ def compute(*, scope: Org, year: int, inputs: dict[int, tuple[Decimal | None, bo
             continue
         si = scores.get(person_id)
         ct.lines.append(ComputedLine(
-            person_id=person_id, name=main.person.name, id_number=main.person.id_number, village_id=main.org_id,
-            village_name=main.org.name, township_id=town.pk, titles=ent.titles, days=ent.days,
+            person_id=person_id, name=main.name, id_number=main.id_number, village_id=main.village_id,
+            village_name=main.village_name, township_id=town.pk, titles=ent.titles, days=ent.days,
             entitled=ent.total, base=ent.base, reward_part=ent.reward,
             score=si.score if si is not None else None, rule=ent.rule,
         ))
