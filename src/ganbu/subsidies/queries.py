@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -69,12 +70,16 @@ def waiting(user: Any) -> list[Register]:
     return list(Register.objects.filter(q).select_related("township").order_by("year", "org_path"))
 
 
-def overview(user: Any, year: int) -> list[dict[str, Any]]:
-    """Per township in scope: the current register's status and totals (balancing across townships)."""
-    rows = (registers(user).filter(year=year).exclude(status=S.SUPERSEDED)
-            .annotate(entitled=Sum("lines__entitled"), reward=Sum("lines__reward"))
-            .order_by("org_path"))
-    return [{"r": r, "n": r.n, "entitled": r.entitled, "reward": r.reward} for r in rows]
+def overview(user: Any, year: int) -> dict[str, Any]:
+    """Per township in scope: the current register's status and totals, and townships with none yet, so the
+    county can balance across townships (统一权衡)."""
+    regs = {r.township_id: r for r in registers(user).filter(year=year).exclude(status=S.SUPERSEDED)
+            .annotate(entitled=Sum("lines__entitled"), reward=Sum("lines__reward"))}
+    towns = Org.objects.filter(scope_q(user, "subsidies.view", "path"), kind__in=TOWNSHIP_KINDS).order_by("path")
+    rows = [{"township": t, "r": regs.get(t.pk)} for t in towns]
+    done = list(regs.values())
+    return {"rows": rows, "n": sum(r.n for r in done), "net": sum((r.total_net for r in done), Decimal("0.00")),
+            "missing": sum(1 for x in rows if x["r"] is None)}
 
 
 def payment_run(reg: Register) -> PaymentRun | None:
