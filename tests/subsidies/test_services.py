@@ -168,3 +168,31 @@ def test_sub_04_outsider_and_wrong_role_get_not_found(world, scored, finance):
         services.register_approve(actor=world.users.office, register=reg)
     with pytest.raises(NotFound):
         services.register_approve(actor=finance, register=reg)  # the org department reviews first
+
+
+def test_sub_04_unanswered_objection_blocks_payment(world, scored, finance):
+    """SUB-04/PUB-04: objections are handled by the notices app before the bank file is written."""
+    from ganbu.notices.services import objection_answer, objection_file
+
+    reg = paid_ready(world, finance)
+    obj = objection_file(version=reg.notice_version, text="周文书全年在岗天数有误")
+    with pytest.raises(SubsidyError, match="1条异议未答复"):
+        services.payment_run_create(actor=finance, register=reg)
+    objection_answer(actor=world.users.office, objection=obj, answer="经核实任职天数无误")
+    assert services.payment_run_create(actor=finance, register=reg).total == reg.total_net
+
+
+def test_sub_01_weights_read_from_the_tree(world, scored):
+    """SUB-01: a weak village (集体经济薄弱村) and an inland township get the policy's weights."""
+    from ganbu.core.models import PolicyVersion
+    from ganbu.org.services import org_update
+
+    county_policy = PolicyVersion.objects.get(module="subsidies", org=world.county, status="adopted")
+    county_policy.params = {**county_policy.params, "weak_village_factor": "1.2", "inland_township_factor": "1.1"}
+    county_policy.save(update_fields=["params"])
+    org_update(actor=None, org=world.village_a, categories=["weak_collective"])
+    world.t1.categories = ["inland"]
+    world.t1.save(update_fields=["categories"])
+    reg = propose(world)
+    sec = reg.lines.get(person=world.people.village_secretary_a)
+    assert sec.entitled == Decimal("1980.00")  # 1,500 × 1.2 × 1.1
