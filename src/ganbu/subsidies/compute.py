@@ -25,7 +25,7 @@ from ganbu.targets.queries import subsidy_inputs
 
 INLAND = "inland"  # a township's ``categories`` entry marking an inland township (内陆镇)
 NO_POLICY = "{org}在{year}年末没有施行中的村干部补贴细则"
-WEAK = {VillageCategory.WEAK_COLLECTIVE.value}
+WEAK = {str(VillageCategory.WEAK_COLLECTIVE)}
 
 
 class _PostRow(NamedTuple):
@@ -164,17 +164,17 @@ def compute(*, scope: Org, year: int, inputs: dict[int, tuple[Decimal | None, bo
             score=si.score if si is not None else None, rule=ent.rule,
         ))
         if pol.params.deduct_deposits and si is not None:
-            for d in si.deductions:
-                ct.lines[-1].deductions.append(rules.Deduction(d["rule_id"] or "TGT-07", d["reason"],
-                                                               Decimal(d["amount"]), d["policy_version_id"],
-                                                               d["policy_ref"]))
+            for item in si.deductions:
+                ct.lines[-1].deductions.append(rules.Deduction(item["rule_id"] or "TGT-07", item["reason"],
+                                                               Decimal(item["amount"]), item["policy_version_id"],
+                                                               item["policy_ref"]))
         att = policies.get(("attendance", town.pk))
         if pol.params.deduct_absences and att is not None:
-            d = rules.absence_deduction(absences=absences.get(person_id, 0),
-                                        per_absence=Decimal(att.params.deduction_per_absence),
-                                        policy_version_id=att.version_id, policy_ref=att.ref)
-            if d is not None:
-                ct.lines[-1].deductions.insert(0, d)
+            absent = rules.absence_deduction(absences=absences.get(person_id, 0),
+                                             per_absence=Decimal(att.params.deduction_per_absence),
+                                             policy_version_id=att.version_id, policy_ref=att.ref)
+            if absent is not None:
+                ct.lines[-1].deductions.insert(0, absent)
     _share_pools(result)
     for ct in result.values():
         income, checked = inputs.get(ct.township.pk, (None, False))
@@ -198,12 +198,13 @@ def _share_pools(result: dict[int, ComputedTownship]) -> None:
     for towns in groups.values():
         lines = [ln for ct in towns for ln in ct.lines]
         scored = {ln.person_id: ln for ln in lines if ln.score is not None}
+        score_of = {k: ln.score for k, ln in scored.items() if ln.score is not None}
         pool_all = sum((ln.reward_part for ln in lines), rules.ZERO)
         formula, pool = "", rules.ZERO
         if scored:
             try:
                 res = rules.pool_shares({k: ln.reward_part for k, ln in scored.items()},
-                                        {k: ln.score for k, ln in scored.items()},
+                                        score_of,
                                         {k: ln.name for k, ln in scored.items()})
             except rules.RuleError as exc:
                 for ct in towns:

@@ -97,7 +97,7 @@ def _notify(role: str, path: str, title: str, register: Register) -> None:
     transaction.on_commit(lambda: notify(users=users, title=title, url=url, kind="subsidies", key=key))
 
 
-def _step(register: Register, kind: str, actor: Any, reason: str = "") -> None:
+def _step(register: Register, kind: Any, actor: Any, reason: str = "") -> None:
     Step.objects.create(register=register, kind=kind, actor=actor, reason=reason[:300])
 
 
@@ -288,7 +288,7 @@ def register_publish(*, actor: Any, register: Register) -> Register:
         raise SubsidyError(WRONG_STEP.format(status=reg.get_status_display(), action="公示"))
     try:
         version = notice_publish_with_policy(
-            actor=actor, org=reg.township, kind=NoticeKind.SUBSIDY, key=f"subsidy:{reg.township_id}:{reg.year}",
+            actor=actor, org=reg.township, kind=str(NoticeKind.SUBSIDY), key=f"subsidy:{reg.township_id}:{reg.year}",
             title=f"{reg.township.name}{reg.year}年度村干部补贴发放公示", content=public_content(reg),
             period=str(reg.year), policy_ref=reg.policy_ref)
     except ValueError as exc:
