@@ -141,8 +141,8 @@ def test_county_progress_query_count_is_fixed_at_858_villages(world, tgt, login)
     c.get(f"/targets/progress/{world.county.pk}/?by=village")
     with CaptureQueriesContext(connection) as small:
         assert c.get(f"/targets/progress/{world.county.pk}/?by=village").status_code == 200
-    Org.objects.bulk_create([Org(code=f"330521100{n:03d}", path=f"330521100{n:03d}", name=f"新村{n}",
-                                 kind=OrgKind.VILLAGE, parent=world.t1) for n in range(300, 300 + 855)])
+    Org.objects.bulk_create([Org(code=f"330521102{n:03d}", path=f"330521102{n:03d}", name=f"新村{n}",
+                                 kind=OrgKind.VILLAGE, parent=world.t1) for n in range(855)])
     with CaptureQueriesContext(connection) as big:
         resp = c.get(f"/targets/progress/{world.county.pk}/?by=village")
     assert resp.status_code == 200 and resp.content.decode().count("新村") >= 855

@@ -432,7 +432,7 @@ def _publish(actor: Any, c: Commitment) -> None:
 
     try:
         version = notice_publish_with_policy(
-            actor=actor, org=c.village, kind=NoticeKind.TARGETS, key=f"targets:{c.pk}",
+            actor=actor, org=c.village, kind=str(NoticeKind.TARGETS), key=f"targets:{c.pk}",
             title=f"{c.village.name}“两委”{c.term_start}—{c.term_end}年任期目标承诺", content=_progress_content(c),
             period=f"{c.term_start}-{c.term_end}", policy_ref=c.policy_ref)
     except ValueError as exc:
@@ -903,7 +903,7 @@ def round_publish(*, actor: Any, rnd: InspectionRound) -> Any:
                "rows": [[i["village"], i["text"], i["due"], "已整改" if i["closed"] else "整改中"] for i in issues],
                "text": f"{rnd.get_kind_display()}（{rnd.get_scope_display()}），共检查{len(rnd.villages)}个村。"}
     try:
-        return notice_publish_with_policy(actor=actor, org=rnd.org, kind=NoticeKind.TARGETS,
+        return notice_publish_with_policy(actor=actor, org=rnd.org, kind=str(NoticeKind.TARGETS),
                                           key=f"targets:round:{rnd.pk}",
                                           title=f"{rnd.org.name}{rnd.start:%Y年%m月}{rnd.get_kind_display()}情况",
                                           content=content, policy_ref=rnd.policy_ref)
@@ -943,7 +943,7 @@ def half_scores_post(*, actor: Any, township: Org, year: int, half: int, scores:
     rows = sorted(({"village": villages[k].name, "score": str(v)} for k, v in parsed.items()),
                   key=lambda r: -Decimal(r["score"]))
     try:
-        return notice_publish_with_policy(actor=actor, org=township, kind=NoticeKind.TARGETS,
+        return notice_publish_with_policy(actor=actor, org=township, kind=str(NoticeKind.TARGETS),
                                           key=f"targets:half:{township.pk}:{year}:{half}",
                                           title=f"{township.name}{year}年{'上' if half == 1 else '下'}半年任期目标量化考核得分",
                                           content={"scores": rows, "columns": ["名次", "村", "得分"],
