@@ -177,3 +177,13 @@ def test_sub_06_deductions_itemised_never_below_zero():
     assert pay.net == Decimal("1840.00") and pay.deductions == [att, dep]
     over = apply_deductions(Decimal("500.00"), [dep])
     assert over.net == Decimal("0.00") and "超过应发" in over.note
+
+
+def test_sub_01_03_rules_stated_in_chinese_from_the_policy():
+    """SUB-01/03: the register states the computation from the policy in force, in Chinese."""
+    from ganbu.subsidies.rules import rules_text
+
+    text = rules_text(policy(dual_post_rule="sum"), "township")
+    assert "1—100户1200元" in text and "401户以上2500元" in text and "村委会主任为书记的90%" in text
+    assert "各职务补贴相加" in text and "本镇奖励部分" in text and "在职天数" in text
+    assert "细则未选定" in rules_text(policy(dual_post_rule=None))
