@@ -19,5 +19,7 @@ def test_load_demo_subsidies_on_the_demo_county():
     assert counts["waiting_finance"] > 0 and counts["paid"] > 0
     waiting = Register.objects.get(status=RegisterStatus.ORG_APPROVED)
     assert waiting.township.name == "青山镇" and not waiting.lines.filter(score__isnull=True).exists()
+    assert waiting.lines.values("score").distinct().count() > 3  # scores differ, so the pool spreads
+    assert len(set(waiting.lines.values_list("reward", flat=True))) > 3
     run = PaymentRun.objects.get()
     assert run.register.notice_version is not None and run.total == run.register.total_net
