@@ -108,3 +108,29 @@ def test_sub_county_computation_one_pass_constant_queries(world, scored):
 @pytest.mark.parametrize("name", ["office", "county_org", "finance"])
 def test_nav_entry_for_each_role(world, policies, finance, login, name):
     assert "村干部补贴" in login(name).get("/").content.decode()
+
+
+def test_register_page_queries_do_not_grow_with_lines(world, scored, login, finance):
+    """A 13-line register page reads in as many queries as a 2-line one (no per-line query)."""
+    small = propose(world)
+    _add_cadres(world, 6)
+    big = services.register_propose(actor=world.users.admin, township=world.t2, year=YEAR)
+    assert big.lines.count() == 13
+    c = login("county_org")
+    counts = []
+    for reg in (small, big):
+        with CaptureQueriesContext(connection) as q:
+            assert c.get(f"/subsidies/register/{reg.pk}/").status_code == 200
+        counts.append(len(q))
+    assert counts[0] == counts[1]
+
+
+def test_recused_reviewer_sees_who_decides_instead(world, scored, login):
+    """Recusal on the page: a reviewer whose own line is on the register gets no button, and is told why."""
+    from ganbu.org.roles import Role
+    from ganbu.org.services import role_grant
+
+    reg = propose(world)
+    role_grant(actor=None, user=world.users.village_secretary_a, role=Role.COUNTY_ORG, org=world.county)
+    body = login("village_secretary_a").get(f"/subsidies/register/{reg.pk}/").content.decode()
+    assert "依规回避" in body and "由上一级负责人审批" in body and 'id="approve"' not in body
