@@ -500,6 +500,33 @@ def bench_signin(runs: int, seconds: int) -> dict[str, Any]:
     return out
 
 
+def bench_subsidies(runs: int) -> dict[str, Any]:
+    """SUB-01..06: every township's subsidy lines for a county in one pass, with its query count, and the
+    reward pool paid by score to the fen over all the county's cadres."""
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks.harness import measure
+    from ganbu.subsidies.compute import compute
+    from ganbu.subsidies.rules import pool_shares
+
+    county = counties()[0]
+    year = START.year
+
+    def app() -> int:
+        return sum(len(t.lines) for t in compute(scope=county, year=year).values())
+
+    with CaptureQueriesContext(connection) as q:
+        cadres = app()
+    parts = {i: Decimal(700 - i % 3 * 70) for i in range(cadres)}
+    scores = {i: Decimal(60 + (i * 37) % 40) for i in range(cadres)}
+    t, p = measure(app, runs), measure(lambda: pool_shares(parts, scores), runs)
+    return {"median_s": t.median_s, "queries": len(q), "cadres": cadres, "peak_mb": t.peak_mb,
+            "pool_median_s": p.median_s, "runs_s": t.runs}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=["smoke", "county", "province"], default="county")
@@ -532,6 +559,7 @@ def main() -> int:
         "roster_import": lambda: bench_roster(args.runs),
         "signin": lambda: bench_signin(args.runs, args.seconds),
         "stationing": lambda: bench_stationing(args.runs),
+        "subsidies_county": lambda: bench_subsidies(args.runs),
     }
     results: dict[str, Any] = {}
     out_path = Path(args.out)

@@ -25,6 +25,7 @@ NAV: list[tuple[str, str, str | None]] = [
     ("千分制考核", "assessment:home", "assessment.view"),
     ("任期目标", "targets:home", "targets.view"),
     ("问责事项", "cases:list", "cases.view"),
+    ("村干部补贴", "subsidies:home", "subsidies.view"),
     ("公示通报", "notices:manage", "notices.publish"),
     ("驻村干部", "stationing:cadres", "stationing.view"),
     ("选派调整", "stationing:selections", "stationing.view"),
