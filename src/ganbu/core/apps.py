@@ -11,3 +11,10 @@ class CoreConfig(AppConfig):
         from ganbu.core.policy import register_module
 
         register_module("org_care", "村书记关爱", OrgCareParams)
+        from django.conf import settings
+
+        if not settings.GANBU_DEMO_KEYS:  # production stops at start, not at the first write
+            from ganbu.core import keys
+
+            keys.keyring(keys.AUDIT)
+            keys.keyring(keys.DATA)
