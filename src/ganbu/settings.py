@@ -229,7 +229,10 @@ TESTING = _env_bool("GANBU_TESTING")
 MIDDLEWARE.insert(1, "ganbu.core.security.SecurityHeadersMiddleware")
 if not (DEBUG or TESTING):  # the demo's runserver and the tests serve static files from the finders
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "ganbu.core.security.InputGuardMiddleware")
 MIDDLEWARE.append("ganbu.core.security.DomainErrorMiddleware")
+# No text field of any request may be longer than this (a 100,000-character comment is refused, named).
+GANBU_MAX_FIELD_CHARS = int(os.environ.get("GANBU_MAX_FIELD_CHARS", "20000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG or TESTING

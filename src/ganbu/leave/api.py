@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from ganbu.core.access import NotFound
 from ganbu.leave import services
@@ -20,18 +20,18 @@ class SubmitIn(Schema):
     kind: str
     start: date
     end: date
-    reason: str
+    reason: str = Field(..., max_length=2000)
     start_pm: bool = False
     end_am: bool = False
     leaves_county: bool = False
     handover_id: int | None = None
-    submit_key: str | None = None
+    submit_key: str | None = Field(None, max_length=64, description="客户端生成的一次性提交标识：重复提交只记一次")
 
 
 class DecideIn(Schema):
     approve: bool
-    comment: str = ""
-    override_reason: str = ""
+    comment: str = Field("", max_length=2000)
+    override_reason: str = Field("", max_length=2000)
 
 
 def _out(req: LeaveRequest) -> dict[str, Any]:
