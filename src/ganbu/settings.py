@@ -265,5 +265,10 @@ GANBU_UPLOAD_MAX_BYTES = int(os.environ.get("GANBU_UPLOAD_MAX_BYTES", str(20 * 1
 # without them (GANBU_AUDIT_KEY / GANBU_DATA_KEY, 64 hex characters, or *_FILE paths).
 GANBU_KEY_DIR = Path(os.environ.get("GANBU_KEY_DIR", VAR_DIR / "keys"))
 GANBU_DEMO_KEYS = DEBUG or TESTING
+# The audit rows' keyed hash: SM3 (国密) where OpenSSL offers it, else SHA-256. Fixed per install:
+# rows hashed with one cannot be verified with the other.
+import hashlib as _hashlib  # noqa: E402
+
+GANBU_AUDIT_HASH = os.environ.get("GANBU_AUDIT_HASH") or ("sm3" if "sm3" in _hashlib.algorithms_available else "sha256")
 # Sealed audit checkpoints are appended here (one JSON line per seal), outside the database.
 GANBU_AUDIT_CHECKPOINTS = Path(os.environ.get("GANBU_AUDIT_CHECKPOINTS", VAR_DIR / "audit" / "checkpoints.jsonl"))
