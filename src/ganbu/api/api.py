@@ -69,7 +69,9 @@ def _invalid(request: Any, exc: ValidationError) -> Any:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
         name = ".".join(loc) or "请求"
         fields.setdefault(name, []).append(_PYDANTIC_ZH.get(err.get("type", ""), "格式不正确"))
-    detail = "；".join(f"{name}：{'、'.join(msgs)}" for name, msgs in fields.items())
+    from ganbu.core.security import field_label
+
+    detail = "；".join(f"{field_label(name)}：{'、'.join(msgs)}" for name, msgs in fields.items())
     return api.create_response(request, {"detail": f"输入有误：{detail}", "fields": fields}, status=400)
 
 
