@@ -257,6 +257,9 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("GANBU_HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("GANBU_HSTS_PRELOAD", True)
     CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GANBU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# A running background job without a progress heartbeat this long lost its worker: marked failed.
+GANBU_JOB_STALE_SECONDS = int(os.environ.get("GANBU_JOB_STALE_SECONDS", "600"))
+GANBU_JOB_QUEUE_SECONDS = int(os.environ.get("GANBU_JOB_QUEUE_SECONDS", "3600"))
 # Uploads: nothing larger than this reaches a view (rosters, evidence).
 GANBU_UPLOAD_MAX_BYTES = int(os.environ.get("GANBU_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # Integrity keys (ganbu.core.keys): the audit HMAC key and the SM4 data key come from the

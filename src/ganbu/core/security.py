@@ -87,7 +87,7 @@ FIELD_LABELS = {
     "object_type": "对象类型", "object_id": "对象编号", "module": "模块", "minutes": "分钟", "method": "方式",
     "lng": "经度", "lat": "纬度", "item": "考核项目", "inspected_on": "检查日期", "half": "半年", "good": "亮点",
     "finding": "发现问题", "comment": "意见", "category": "类别", "contact": "联系方式", "coord_system": "坐标系",
-    "body": "内容", "content": "内容", "description": "说明", "remark": "备注", "phone": "电话", "id_number": "身份证号",
+    "file": "上传文件", "body": "内容", "content": "内容", "description": "说明", "remark": "备注", "phone": "电话", "id_number": "身份证号",
 }
 
 
@@ -96,6 +96,7 @@ def field_label(name: str) -> str:
     return FIELD_LABELS.get(base, f"输入项“{base[:40]}”")
 
 
+UPLOAD_TOO_LARGE = "上传的文件过大：每次提交最多 {mb}MB"
 NUL_IN_FIELD = "{label}中含有不可见的控制字符（NUL），请删除后重试"
 TOO_LONG_FIELD = "{label}过长（{n} 字，最多 {limit} 字）"
 
@@ -118,6 +119,13 @@ class InputGuardMiddleware:
         return self.get_response(request)
 
     def _problem(self, request: HttpRequest) -> tuple[str, str] | None:
+        cap = int(getattr(settings, "GANBU_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > cap:  # refused before a byte of the upload is read
+            return "file", UPLOAD_TOO_LARGE.format(mb=cap // (1024 * 1024))
         limit = int(getattr(settings, "GANBU_MAX_FIELD_CHARS", 50_000))
         sources = [request.GET]
         ctype = request.content_type or ""
