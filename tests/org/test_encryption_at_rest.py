@@ -94,3 +94,14 @@ def test_a_new_person_created_by_the_service_is_sealed(world):
     person = person_create(actor=None, org=world.village_a, name="新人", gender="M", birth_date=date(1991, 3, 4),
                            id_number=idn, phone="13700001111", category="village_elected")
     assert idn not in _raw(person)[0] and Person.objects.get(id_number=idn) == person
+
+
+def test_sm4_matches_the_reference_implementation_gmssl():
+    """OpenSSL's SM4 (fast path) and gmssl give the same bytes, so either can read the other's data."""
+    from gmssl.sm4 import SM4_ENCRYPT, CryptSM4
+
+    key, iv = bytes(range(16)), bytes(range(16, 32))
+    ref = CryptSM4()
+    ref.set_key(key, SM4_ENCRYPT)
+    assert crypto._sm4_cbc(key, iv, b"330521199001011234", encrypt=True) == ref.crypt_cbc(iv, b"330521199001011234")
+    assert crypto._sm4_cbc(key, iv, ref.crypt_cbc(iv, b"x"), encrypt=False) == b"x"
