@@ -72,7 +72,9 @@ def bad_input_response(request: HttpRequest, exc: BaseException) -> HttpResponse
         fields = {k: v for k, v in fields.items()}
         return JsonResponse({"detail": message, "fields": fields}, status=400,
                             json_dumps_params={"ensure_ascii": False})
-    return render(request, "core/bad_input.html", {"message": message, "fields": fields}, status=400)
+    listed = {k: [m for m in v if m != message] for k, v in fields.items()}  # the headline is not repeated
+    return render(request, "core/bad_input.html", {"message": message, "fields": {k: v for k, v in listed.items() if v}},
+                  status=400)
 
 
 # Chinese names for the form fields pages read directly, so a refusal names the field as the page does.
