@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings as dj_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 
 from ganbu.core import keys
 from ganbu.core.attachments import attachment_store
@@ -27,6 +28,16 @@ EXPORT = ["dumpdata", "--exclude", "contenttypes", "--exclude", "auth.permission
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
+
+
+def _admin_sql(*statements: str) -> None:
+    import psycopg
+
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"] or None,
+                         dbname="postgres", autocommit=True) as conn:
+        for sql in statements:
+            conn.execute(sql)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,6 +60,11 @@ def test_backup_round_trip_on_an_empty_install(world, settings, tmp_path):
                 "GANBU_AUDIT_KEY_FILE": str(keys._demo_file(keys.AUDIT)),
                 "GANBU_DATA_KEY_FILE": str(keys._demo_file(keys.DATA)),
                 "GANBU_AUDIT_HASH": dj_settings.GANBU_AUDIT_HASH})
+    if connection.vendor == "postgresql":  # an empty database of its own for the fresh install
+        db = connection.settings_dict
+        name = f"{db['NAME']}_restore"
+        _admin_sql(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+        env["GANBU_DATABASE"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
     restored = _run(env, "restore", str(archive))
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "审计链完好" in restored.stdout
