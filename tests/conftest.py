@@ -39,6 +39,12 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip_pg)
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_tmp(settings, tmp_path):
+    """Each test has its own audit checkpoint file (outside the database, like production)."""
+    settings.GANBU_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
+
+
 @pytest.fixture
 def calendar(db):
     from ganbu.core.calendar import calendar_seed_from_library, work_calendar

@@ -321,6 +321,11 @@ def _json_text(value: Any) -> str:
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of a background job the user started: rows done of total, then errors or result."""
     item = queries.access_job(request.user, pk)
+    if item.status in {"queued", "running"}:
+        from ganbu.core.jobs import job_reap_stale
+
+        if job_reap_stale(job_id=item.pk):  # its worker died: say so instead of "running" forever
+            item.refresh_from_db()
     errors = item.errors or []
     ctx = {"job": item, "running": item.status in {"queued", "running"}, "errors": errors[:JOB_ERRORS_SHOWN],
            "error_count": len(errors), "errors_cut": len(errors) > JOB_ERRORS_SHOWN, "result": item.result or {}}

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ganbu.core.audit import audit_head, audit_record, chain_for
-from ganbu.core.masking import mask_id_number, mask_phone
+from ganbu.core.masking import mask_id_number, mask_phone, mask_text
 from ganbu.notices.models import Notice, NoticeVersion
 
 _ID = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")
@@ -105,7 +105,8 @@ def objection_file(*, version: NoticeVersion, text: str, name: str = "", contact
         raise ValueError(OBJECTION_EMPTY)
     if version.public_until is not None and today > version.public_until:
         raise ValueError(OBJECTION_CLOSED)
-    obj = Objection.objects.create(version=version, text=text.strip()[:2000], name=name.strip()[:50],
+    # The objection is public: identity and phone numbers typed into it are masked like the rest (PIPL).
+    obj = Objection.objects.create(version=version, text=mask_text(text.strip()[:2000]), name=name.strip()[:50],
                                    contact=contact.strip()[:50])
     audit_record(actor=None, action="notice.objection", object_type="objection", object_id=obj.pk,
                  org_path=version.notice.org_path, after={"version": version.pk, "text": obj.text[:200]})
@@ -121,7 +122,7 @@ def objection_answer(*, actor: Any, objection: Any, answer: str) -> Any:
     obj = Objection.objects.select_for_update().select_related("version__notice").get(pk=objection.pk)
     if obj.answered_at is not None:
         raise ValueError(ALREADY_ANSWERED)
-    obj.answer = answer.strip()
+    obj.answer = mask_text(answer.strip())
     obj.answered_by = actor
     obj.answered_at = timezone.now()
     obj.save(update_fields=["answer", "answered_by", "answered_at"])
