@@ -1,0 +1,232 @@
+"""The crawl: every persona follows every link and GET form from the home page (issue 10, bug 6 and 12).
+
+With Django's test client (not a browser), bounded per persona. It fails on a Django technical page
+(404 or 500), on any link a role is shown but cannot use (403/404), and on a page that shows a seed
+code (S0–S4), a rule ID outside an office note (an element with class "basis"), or English outside
+a short allow-list of proper names and units.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+import pytest
+from django.test import Client, override_settings
+
+MAX_PAGES = 400
+MAX_PER_PATH = 6  # distinct query strings per path (years, pages, filters)
+SKIP_PREFIXES = ("/static/", "/media/", "/backoffice/", "/api/", "/logout/")
+BINARY_SUFFIXES = (".pdf",)  # fetched once per path: a PDF takes ~0.1 s
+
+SEED_CODE = re.compile(r"(?<![A-Za-z0-9])S[0-4](?![A-Za-z0-9])")
+RULE_ID = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}-\d{2}(?!\d)")
+WORD = re.compile(r"[A-Za-z][A-Za-z]+")
+# Proper names and units a Chinese office reads every day.
+ALLOWED_WORDS = {
+    "ganbu", "PDF", "Excel", "xlsx", "xls", "WPS", "csv", "km", "QR", "App", "GPS", "ID", "IP", "CJK",
+    "noto", "fonts", "cjk",  # the font package a missing-font message names
+}
+TECHNICAL_404 = ("Using the URLconf defined in", "Page not found at")
+TECHNICAL_500 = ("Traceback", "Exception Value", "Server Error (500)")
+
+
+class _Page(HTMLParser):
+    """Links, GET forms and the visible text split into office notes (class basis) and the rest."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.forms: list[dict] = []
+        self.text: list[str] = []
+        self._stack: list[tuple[str, bool]] = []  # (tag, hidden-or-basis)
+        self._form: dict | None = None
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._select_value: str | None = None
+        self._textarea: str | None = None
+
+    def _skip(self) -> bool:
+        return any(flag for _, flag in self._stack)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        skip = tag in {"script", "style", "template"} or "basis" in classes
+        if tag not in self.VOID:
+            self._stack.append((tag, skip))
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if not self._skip() and not skip:
+            for attr in ("placeholder", "title", "aria-label"):
+                if a.get(attr):
+                    self.text.append(a[attr])
+            if tag == "input" and a.get("type") in {"submit", "button"} and a.get("value"):
+                self.text.append(a["value"])
+        if tag == "form":
+            method = (a.get("method") or "get").lower()
+            self._form = {"action": a.get("action") or "", "method": method, "fields": []}
+        elif self._form is not None:
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in {"submit", "button", "file", "reset", "image"}:
+                if a.get("type") in {"checkbox", "radio"} and "checked" not in a:
+                    return
+                self._form["fields"].append((name, a.get("value") or ""))
+            elif tag == "select" and name:
+                self._select, self._select_first, self._select_value = name, None, None
+            elif tag == "option" and self._select is not None:
+                value = a.get("value", "")
+                if self._select_first is None:
+                    self._select_first = value
+                if "selected" in a:
+                    self._select_value = value
+            elif tag == "textarea" and name:
+                self._textarea = name
+                self._form["fields"].append((name, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._form is not None and self._select is not None:
+            value = self._select_value if self._select_value is not None else (self._select_first or "")
+            self._form["fields"].append((self._select, value))
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+        if tag == "form" and self._form is not None:
+            self.forms.append(self._form)
+            self._form = None
+        for i in range(len(self._stack) - 1, -1, -1):
+            if self._stack[i][0] == tag:
+                del self._stack[i:]
+                break
+
+    def handle_data(self, data):
+        if not self._skip() and data.strip():
+            self.text.append(data)
+
+
+def _local(base: str, href: str) -> str | None:
+    href = href.strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+        return None
+    url = urljoin(base, href)
+    parts = urlsplit(url)
+    if parts.netloc not in {"", "testserver"}:
+        return None
+    path = parts.path or "/"
+    if path.startswith(SKIP_PREFIXES):
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def page_problems(url: str, html: str) -> tuple[list[str], _Page]:
+    """What a user must never see on one HTML page."""
+    page = _Page()
+    page.feed(html)
+    text = " ".join(page.text)
+    problems = []
+    for m in sorted(set(SEED_CODE.findall(text))):
+        problems.append(f"{url}: seed code {m!r}")
+    for m in sorted(set(RULE_ID.findall(text))):
+        problems.append(f"{url}: rule ID {m!r} outside an office note")
+    english = sorted({w for w in WORD.findall(text) if w not in ALLOWED_WORDS} - set(RULE_ID.findall(text)))
+    english = [w for w in english if not re.fullmatch(r"S[0-4]", w)]
+    if english:
+        problems.append(f"{url}: English {english[:12]}")
+    return problems, page
+
+
+def crawl(client: Client, starts: list[str]) -> tuple[list[str], int]:
+    """Breadth-first from ``starts``; returns (problems, pages fetched)."""
+    seen: set[str] = set()
+    per_path: Counter[str] = Counter()
+    queue: list[tuple[str, str]] = [(s, "(start)") for s in starts]
+    problems: list[str] = []
+    fetched = 0
+    while queue and fetched < MAX_PAGES:
+        url, referer = queue.pop(0)
+        path = url.split("?")[0]
+        if url in seen:
+            continue
+        seen.add(url)
+        limit = 1 if path.endswith(BINARY_SUFFIXES) else MAX_PER_PATH
+        if per_path[path] >= limit:
+            continue
+        per_path[path] += 1
+        fetched += 1
+        resp = client.get(url, follow=True)
+        body = resp.content.decode("utf-8", "replace") if resp.get("Content-Type", "").startswith("text/") else ""
+        where = f"{url} (linked from {referer})"
+        if resp.status_code >= 500:
+            problems.append(f"{where}: {resp.status_code}"
+                            + (" technical page" if any(m in body for m in TECHNICAL_500) else ""))
+            continue
+        if resp.status_code == 404 and any(m in body for m in TECHNICAL_404):
+            problems.append(f"{where}: Django technical 404")
+            continue
+        if resp.status_code in (403, 404) and referer != "(start)":
+            problems.append(f"{where}: link shown but answers {resp.status_code}")
+            continue
+        if "text/html" not in resp.get("Content-Type", ""):
+            continue
+        final = resp.request["PATH_INFO"]
+        found, page = page_problems(where, body)
+        problems.extend(found)
+        for href in page.links:
+            nxt = _local(final, href)
+            if nxt and nxt not in seen:
+                queue.append((nxt, url))
+        for form in page.forms:
+            if form["method"] != "get":
+                continue
+            action = _local(final, form["action"] or url)
+            if action is None:
+                continue
+            base, _, query = action.partition("?")
+            params = dict(parse_qsl(query))
+            params.update(dict(form["fields"]))
+            nxt = f"{base}?{urlencode(params)}" if params else base
+            if nxt not in seen:
+                queue.append((nxt, url))
+    return problems, fetched
+
+
+PERSONAS = ["admin", "county_org", "county_rural", "county_deputy", "township_secretary", "township_head",
+            "office", "township_cadre", "village_secretary_a", "cadre_a", "first_secretary", "team_1", "outsider",
+            "dispatch_leader"]
+
+
+@pytest.fixture
+def published(world, policies):
+    """A published monthly attendance notice, so the public pages have something to show."""
+    from ganbu.attendance.services import monthly_publish
+
+    return monthly_publish(actor=world.users.office, org=world.t1, month=date(2024, 3, 1))
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "anonymous"])
+@override_settings(DEBUG=True)
+def test_crawl_every_link_and_get_form(persona, world, policies, published):
+    client = Client(raise_request_exception=False)
+    if persona != "anonymous":
+        client.force_login(getattr(world.users, persona))
+        starts = ["/"]
+    else:
+        starts = ["/", "/public/"]
+    problems, fetched = crawl(client, starts)
+    assert fetched > 1
+    assert not problems, f"{persona}: {len(problems)} problems in {fetched} pages:\n" + "\n".join(problems[:80])
+
+
+def test_crawl_sees_what_it_must_refuse():
+    """The checks themselves: a seed code, a rule ID outside a basis note and English are caught."""
+    bad = '<p>预设 S2 施行</p><p>依据 ATT-06</p><p>Submit</p><p class="basis">依据：ATT-06</p><p>PDF 3 km</p>'
+    problems, _ = page_problems("/x", bad)
+    text = "\n".join(problems)
+    assert "'S2'" in text and "'ATT-06'" in text and "Submit" in text
+    ok, _ = page_problems("/x", '<p class="basis">依据：S0 第3条 ATT-06</p><p>导出 Excel、PDF</p>')
+    assert ok == []
