@@ -46,6 +46,7 @@ from ganbu.core.policy import (
     policy_full_params,
     policy_revise,
 )
+from ganbu.core.policy_form import doc_titles, editor_rows, grid, label_of, parse_shaped
 
 E_NO_NATIONAL = "全国节假日和年度状态只能由全国范围的系统管理员维护"
 E_REGION_SCOPE = "您只能维护本辖区（{paths}）的地方节假日"
@@ -198,6 +199,7 @@ def policies(request: HttpRequest) -> HttpResponse:
     in_force: set[tuple[int, str]] = set()
     for v in versions:  # ordered newest first within (org, module): the first adopted one in force today
         v.module_title = MODULES[v.module].title if v.module in MODULES else v.module  # type: ignore[attr-defined]
+        v.preset_title = _preset_title(v.preset)  # type: ignore[attr-defined]
         key = (v.org_id, v.module)
         v.in_force = (key not in in_force and v.status == PolicyVersion.Status.ADOPTED  # type: ignore[attr-defined]
                       and v.period_start <= today and (v.period_end is None or v.period_end >= today))
@@ -209,9 +211,17 @@ def policies(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _preset_title(code: str) -> str:
+    """A preset is named by its document's title, never by its seed code."""
+    from ganbu.core.presets import DOCUMENTS
+
+    return f"《{DOCUMENTS[code]}》" if code in DOCUMENTS else doc_titles(code or "")
+
+
 def _policy_ctx(request: HttpRequest, version: PolicyVersion, **extra: Any) -> dict[str, Any]:
     user = request.user
     rows = extra.pop("rows", None) or queries.policy_param_rows(version)
+    _decorate(rows, version, extra.pop("typed", None))
     levels = queries.policy_levels_above(version)
     siblings = queries.policy_versions(user, module=version.module, org_id=version.org_id)
     return {
@@ -219,8 +229,41 @@ def _policy_ctx(request: HttpRequest, version: PolicyVersion, **extra: Any) -> d
         "township": bool(levels), "open_rows": [r for r in rows if r.open],
         "can_edit": has_perm(user, "policy.edit", version.org.path),
         "can_adopt": has_perm(user, "policy.adopt", version.org.path) and version.status == PolicyVersion.Status.DRAFT,
-        "siblings": siblings, **extra,
+        "siblings": siblings, "preset_title": _preset_title(version.preset), **extra,
     }
+
+
+def _decorate(rows: list[Any], version: PolicyVersion, typed: dict[str, Any] | None = None) -> None:
+    """Each row as the form shows it: lists and tables in Chinese, codes by their labels, the source
+    named by the document's title (never S0–S4), the parameter's code name never shown."""
+    fields = MODULES[version.module].schema.model_fields
+    for row in rows:
+        value = (typed or {}).get(row.name, row.value)
+        if row.kind == "json":
+            row.grid = grid(fields[row.name].annotation, value)
+            row.editor = editor_rows(row.grid)
+            row.deletable = row.grid.kind != "object"
+        row.choice_labels = [(c, label_of(c)) for c in row.choices]
+        row.display_label = label_of(row.value) if row.kind == "choice" else row.display
+        row.basis = doc_titles(row.note or row.source)
+        row.origin_text = doc_titles(row.origin_label)
+
+
+def _shaped_post(rows: list[Any], version: PolicyVersion, data: Any) -> tuple[Any, dict[str, str], dict[str, Any]]:
+    """Turn the table and list editors' inputs into the JSON the policy stores (one place: here)."""
+    fields = MODULES[version.module].schema.model_fields
+    post = data.copy()
+    errors: dict[str, str] = {}
+    typed: dict[str, Any] = {}
+    for row in rows:
+        if row.kind != "json":
+            continue
+        value, problems = parse_shaped(fields[row.name].annotation, row.name, data, row.value)
+        typed[row.name] = value
+        post[f"p_{row.name}"] = "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+        if problems:
+            errors[row.name] = "；".join(problems)
+    return post, errors, typed
 
 
 @login_required
@@ -243,7 +286,9 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                        "period_end": version.period_end})
         return render(request, "core/policy_edit.html", _policy_ctx(request, version, rows=rows, meta=meta))
     meta = PolicyMetaForm(request.POST)
-    values, errors, raw = parse_param_post(rows, request.POST, township=township)
+    post, shaped_errors, typed = _shaped_post(rows, version, request.POST)
+    values, errors, raw = parse_param_post(rows, post, township=township)
+    errors.update(shaped_errors)
     if errors:  # show every bad field at once: check the others too (no write)
         try:
             policy_check_values(version, {k: v for k, v in values.items() if k not in errors})
@@ -267,7 +312,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         row.checked = bool(request.POST.get(f"o_{row.name}"))  # type: ignore[attr-defined]
     return render(request, "core/policy_edit.html",
                   _policy_ctx(request, version, rows=rows, meta=meta, form_error=errors.get("__all__", ""),
-                              has_errors=True), status=400)
+                              has_errors=True, typed=typed), status=400)
 
 
 @login_required

@@ -106,9 +106,9 @@ class OrgEditForm(forms.Form):
     categories = forms.MultipleChoiceField(label="村类别", choices=VillageCategory.choices, required=False,
                                            widget=forms.CheckboxSelectMultiple)
     address = forms.CharField(label="办公地址", max_length=200, required=False)
-    latitude = forms.DecimalField(label="纬度(WGS-84)", max_digits=9, decimal_places=6, required=False,
+    latitude = forms.DecimalField(label="纬度（GPS 坐标）", max_digits=9, decimal_places=6, required=False,
                                   min_value=-90, max_value=90, error_messages={"invalid": "纬度应为数字"})
-    longitude = forms.DecimalField(label="经度(WGS-84)", max_digits=9, decimal_places=6, required=False,
+    longitude = forms.DecimalField(label="经度（GPS 坐标）", max_digits=9, decimal_places=6, required=False,
                                    min_value=-180, max_value=180, error_messages={"invalid": "经度应为数字"})
     phone = forms.CharField(label="办公电话", max_length=30, required=False)
     leader_name = forms.CharField(label="分管领导", max_length=50, required=False)
