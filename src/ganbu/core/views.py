@@ -7,6 +7,7 @@ not see answers the same "not found" as what does not exist.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 from ganbu.core import queries
 from ganbu.core.access import NotFound, has_perm, perm_paths
 from ganbu.core.audit import audit_chains_for_paths, audit_head
+from ganbu.core.audit_text import describe
 from ganbu.core.calendar import (
     CalendarError,
     calendar_day_delete,
@@ -233,6 +235,9 @@ def _policy_ctx(request: HttpRequest, version: PolicyVersion, **extra: Any) -> d
     }
 
 
+RULE_IN_TITLE = re.compile(r"[（(]?\b([A-Z]{2,4}-\d{2})\b[）)]?")
+
+
 def _decorate(rows: list[Any], version: PolicyVersion, typed: dict[str, Any] | None = None) -> None:
     """Each row as the form shows it: lists and tables in Chinese, codes by their labels, the source
     named by the document's title (never S0–S4), the parameter's code name never shown."""
@@ -245,7 +250,9 @@ def _decorate(rows: list[Any], version: PolicyVersion, typed: dict[str, Any] | N
             row.deletable = row.grid.kind != "object"
         row.choice_labels = [(c, label_of(c)) for c in row.choices]
         row.display_label = label_of(row.value) if row.kind == "choice" else row.display
-        row.basis = doc_titles(row.note or row.source)
+        rule_ids = RULE_IN_TITLE.findall(row.title)
+        row.title = RULE_IN_TITLE.sub("", row.title).strip()
+        row.basis = "；".join(filter(None, [doc_titles(row.note or row.source), "、".join(rule_ids)]))
         row.origin_text = doc_titles(row.origin_label)
 
 
@@ -346,17 +353,12 @@ def audit(request: HttpRequest) -> HttpResponse:
     entries = queries.audit_entries(request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     for e in page:
-        e.before_text = _json_text(e.before)  # type: ignore[attr-defined]
-        e.after_text = _json_text(e.after)  # type: ignore[attr-defined]
+        e.said = describe(e)  # type: ignore[attr-defined]
     heads = [(chain, audit_head(chain)) for chain in audit_chains_for_paths(paths)]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit.html", {"form": form, "page": page, "heads": heads,
                                                "query": query.urlencode()})
-
-
-def _json_text(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 # --- jobs -----------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ class PostStartForm(forms.Form):
     funded = forms.BooleanField(label="职数内（享受补贴）", required=False)
     principal = forms.BooleanField(label="主职", required=False, initial=True)
     safety_duty = forms.CharField(label="一岗双责·安全职责", max_length=200, required=False,
-                                  help_text="每个职务须明确安全职责（ORG-08）")
+                                  help_text="每个职务须明确安全职责")
     dispatch_unit = OrgChoiceField(label="派出单位（驻村干部）", queryset=Org.objects.none(), required=False)
 
     def __init__(self, *args: Any, orgs: Any = None, units: Any = None, **kw: Any) -> None:
