@@ -28,7 +28,7 @@ RULE_ID = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}-\d{2}(?!\d)")
 TOKEN = re.compile(r"[A-Za-z0-9_]+")  # a word mixed with digits (a hash, a code) is not English prose
 # Proper names and units a Chinese office reads every day.
 ALLOWED_WORDS = {
-    "ganbu", "PDF", "Excel", "xlsx", "xls", "WPS", "csv", "km", "QR", "App", "GPS", "ID", "IP", "CJK",
+    "ganbu", "PDF", "Excel", "Word", "xlsx", "xls", "WPS", "csv", "km", "QR", "App", "GPS", "ID", "IP", "CJK",
     "noto", "fonts", "cjk",  # the font package a missing-font message names
 }
 TECHNICAL_404 = ("Using the URLconf defined in", "Page not found at")

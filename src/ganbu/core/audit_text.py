@@ -73,7 +73,7 @@ def field_labels() -> dict[str, str]:
         if not model.__module__.startswith("ganbu."):
             continue
         for f in model._meta.get_fields():
-            verbose = str(getattr(f, "verbose_name", "") or "")
+            verbose = re.sub(r"[（(][A-Z]{2,4}-\d{2}[）)]", "", str(getattr(f, "verbose_name", "") or ""))
             if re.search(r"[\u4e00-\u9fff]", verbose):
                 labels.setdefault(f.name, verbose)
     return {**labels, **EXTRA_FIELDS}

@@ -38,6 +38,17 @@ SEED_CODE = re.compile(r"(?<![A-Za-z0-9])S([0-4])(?![A-Za-z0-9])")
 
 
 @functools.cache
+def code_families() -> dict[str, list[tuple[str, str]]]:
+    """Code → every choice of the TextChoices it belongs to: a text parameter holding a code is
+    edited as a choice among its siblings, in Chinese."""
+    code_labels()
+    return _FAMILIES
+
+
+_FAMILIES: dict[str, list[tuple[str, str]]] = {}
+
+
+@functools.cache
 def code_labels() -> dict[str, str]:
     """Every code → Chinese label the project declares (TextChoices in models and roles)."""
     from django.apps import apps
@@ -49,10 +60,18 @@ def code_labels() -> dict[str, str]:
             mod = importlib.import_module(name)
         except ImportError:
             continue
-        for _, obj in inspect.getmembers(mod, inspect.isclass):
+        classes = [obj for _, obj in inspect.getmembers(mod, inspect.isclass)]
+        classes += [inner for outer in list(classes) for inner in vars(outer).values() if inspect.isclass(inner)]
+        for obj in classes:
             if issubclass(obj, models.TextChoices) and obj is not models.TextChoices:
-                for value, label in obj.choices:
-                    labels.setdefault(str(value), str(label))
+                family = [(str(v), str(lb)) for v, lb in obj.choices]
+                for value, label in family:
+                    labels.setdefault(value, label)
+                    _FAMILIES.setdefault(value, family)
+    from ganbu.core.policy import MODULES
+
+    for key, module in MODULES.items():
+        labels.setdefault(key, module.title)
     for k, v in EXTRA_LABELS.items():
         labels.setdefault(k, v)
     return labels
