@@ -77,6 +77,17 @@ def code_labels() -> dict[str, str]:
     return labels
 
 
+def choice_labels(values: list[Any]) -> list[tuple[str, str]]:
+    """Labels for a set of choices: from the one TextChoices holding them all (a code like "none"
+    means different things in different families), else each code's own label."""
+    codes = [str(v) for v in values]
+    for family in {id(f): f for c in codes for f in [code_families().get(c)] if f}.values():
+        labels = dict(family)
+        if all(c in labels for c in codes):
+            return [(c, labels[c]) for c in codes]
+    return [(c, label_of(c)) for c in codes]
+
+
 def label_of(code: Any) -> str:
     text = "" if code is None else str(code)
     return code_labels().get(text, text)
@@ -119,7 +130,7 @@ def _strip_none(annotation: Any) -> Any:
 def _column(name: str, annotation: Any, title: str) -> Column:
     base = _strip_none(annotation)
     if typing.get_origin(base) is typing.Literal:
-        return Column(name, title, "choice", [(str(a), label_of(a)) for a in typing.get_args(base)])
+        return Column(name, title, "choice", choice_labels(list(typing.get_args(base))))
     if base is bool:
         return Column(name, title, "bool")
     if base in (int, float, Decimal):
@@ -277,7 +288,7 @@ def _cell_value(column: Column, text: str, known: list[Any], row: int, errors: l
             number = Decimal(text)
         except ArithmeticError:
             errors.append(E_NUMBER.format(row=row, col=column.title))
-            return None
+            return text  # kept as typed, to show it again beside the error
         return int(number) if number == number.to_integral_value() and "." not in text else text
     if column.kind == "lines":
         return [_code_for(line, known) for line in text.splitlines() if line.strip()]

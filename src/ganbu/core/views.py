@@ -48,7 +48,15 @@ from ganbu.core.policy import (
     policy_full_params,
     policy_revise,
 )
-from ganbu.core.policy_form import code_families, doc_titles, editor_rows, grid, label_of, parse_shaped
+from ganbu.core.policy_form import (
+    choice_labels,
+    code_families,
+    doc_titles,
+    editor_rows,
+    grid,
+    label_of,
+    parse_shaped,
+)
 
 E_NO_NATIONAL = "全国节假日和年度状态只能由全国范围的系统管理员维护"
 E_REGION_SCOPE = "您只能维护本辖区（{paths}）的地方节假日"
@@ -250,8 +258,11 @@ def _decorate(rows: list[Any], version: PolicyVersion, typed: dict[str, Any] | N
             row.deletable = row.grid.kind != "object"
         if row.kind == "text" and isinstance(row.value, str) and row.value in code_families():
             row.kind, row.choices = "choice", [c for c, _ in code_families()[row.value]]
-        row.choice_labels = [(c, label_of(c)) for c in row.choices]
-        row.display_label = label_of(row.value) if row.kind in ("choice", "text") else row.display
+        row.choice_labels = choice_labels(row.choices)
+        if row.kind == "choice":
+            row.display_label = dict(row.choice_labels).get(str(row.value), label_of(row.value))
+        else:
+            row.display_label = label_of(row.value) if row.kind == "text" else row.display
         rule_ids = RULE_IN_TITLE.findall(row.title)
         row.title = RULE_IN_TITLE.sub("", row.title).strip()
         row.basis = "；".join(filter(None, [doc_titles(row.note or row.source), "、".join(rule_ids)]))
