@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ganbu.core.errors.ChineseErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "ganbu.urls"

@@ -195,7 +195,11 @@ def default_org(user: Any, perm: str = "attendance.view") -> Org | None:
         person_path = Person.objects.filter(pk=user.person_id).values_list("org_path", flat=True).first() or ""
     paths = perm_paths(user, perm)
     if person_path and any(person_path.startswith(p) for p in paths):
-        return Org.objects.filter(path=township_path(person_path)).first()
+        own_township = township_path(person_path)
+        if any(own_township.startswith(p) for p in paths):
+            return Org.objects.filter(path=own_township).first()
+        # a village role: his own scope root, never the township above it (its rows are not his to see)
+        return Org.objects.filter(path=max((p for p in paths if person_path.startswith(p)), key=len)).first()
     if not paths:
         return None
     if paths == [""]:
