@@ -46,7 +46,7 @@ class DemoContext:
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         """An aware local time on ``day`` (never later than now, so nothing happens in the future)."""
-        moment = timezone.make_aware(datetime.combine(day, time(hour, minute)))
+        moment = timezone.make_aware(datetime.combine(day, time(hour + minute // 60, minute % 60)))
         return min(moment, timezone.now())
 
     def user(self, username: str) -> Any:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Q
 
 from ganbu.core.demo import DemoContext
 from ganbu.core.idnumber import make_id_number
@@ -141,10 +142,12 @@ def load_demo_org(ctx: DemoContext) -> None:
     from ganbu.core.calendar import calendar_seed_from_library
     from ganbu.core.presets import presets_load
     from ganbu.org.models import (
+        STATIONED_TITLES,
         AssessmentGroupMember,
         AssessorRule,
         Org,
         OrgKind,
+        Post,
         PostTitle,
         SecretaryAppointment,
         StaffStatus,
@@ -284,6 +287,20 @@ def load_demo_org(ctx: DemoContext) -> None:
         user = User(username=f"v{v.path}", display_name=person.name, person=person, password=password)
         user.save()
         role_grant(actor=None, user=user, role="village_secretary", org=v)
+        ctx.users[user.username] = user
+    # every township cadre and stationed cadre signs in on his phone: each has a login (not printed)
+    has_user = set(User.objects.exclude(person=None).values_list("person_id", flat=True))
+    daily = (Post.objects.filter(Q(title__startswith="township_") | Q(title__in=list(STATIONED_TITLES)), end__isnull=True)
+             .exclude(person_id__in=has_user).select_related("person").order_by("person__org_path", "person_id"))
+    seen: dict[str, int] = {}
+    for post in daily:
+        p = post.person
+        if p.pk in has_user:
+            continue
+        has_user.add(p.pk)
+        seen[p.org_path] = seen.get(p.org_path, 0) + 1
+        user = User(username=f"u{p.org_path}{seen[p.org_path]:02d}", display_name=p.name, person=p, password=password)
+        user.save()
         ctx.users[user.username] = user
     # policies in force over the whole demo history (its first months may lie in last year)
     years = sorted({ctx.history_start.year, year})
