@@ -16,9 +16,10 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from ganbu.core.access import perm_paths, scope_q
-from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Org, Person, Post
+from ganbu.org.models import STATIONED_TITLES, TOWNSHIP_KINDS, VILLAGE_KINDS, Org, Person, Post
 
 RED_BLACK_SIZE = 5  # how many names each list shows: a page layout choice, not a policy number
+TREND_DAYS = 30  # the absence trend's window, also a layout choice
 
 
 @dataclass
@@ -63,10 +64,13 @@ def _daily_titles(scope: Scope) -> list[str]:
     township = scope.path[:9] if len(scope.path) >= 9 else (
         Org.objects.filter(path__startswith=scope.path, kind__in=list(TOWNSHIP_KINDS), valid_to__isnull=True)
         .order_by("path").values_list("path", flat=True).first() or "")
+    if not township:
+        return []
     try:
-        return list(resolve(township, scope.today).params.daily_titles) if township else []
+        params = resolve(township, scope.today).params
     except AttendanceError:
         return []
+    return list(params.daily_titles) + (sorted(STATIONED_TITLES) if params.stationed_daily else [])
 
 
 def signin_today(user: Any, scope: Scope) -> list[dict[str, Any]]:
@@ -80,8 +84,9 @@ def signin_today(user: Any, scope: Scope) -> list[dict[str, Any]]:
                     .annotate(unit=Substr("org_path", 1, n)).values("unit")
                     .annotate(n=Count("id", distinct=True)).values_list("unit", "n").order_by())
     signed = dict(SignIn.objects.filter(scope_q(user, "attendance.view"), org_path__startswith=scope.path,
-                                        date=scope.today)
-                  .annotate(unit=Substr("org_path", 1, n)).values("unit").annotate(n=Count("id"))
+                                        date=scope.today, person__posts__title__in=titles,
+                                        person__posts__end__isnull=True)
+                  .annotate(unit=Substr("org_path", 1, n)).values("unit").annotate(n=Count("person_id", distinct=True))
                   .values_list("unit", "n").order_by())
     names = dict(Org.objects.filter(path__in=list(expected)).values_list("path", "name"))
     rows = []
@@ -96,11 +101,12 @@ def signin_today(user: Any, scope: Scope) -> list[dict[str, Any]]:
 
 
 def absence_trend(user: Any, scope: Scope) -> list[dict[str, Any]]:
-    """This month's closed days: absences and counted days per date (1 query)."""
+    """The last month's closed days (30 days to today, so the 1st of a month is not blank): absences,
+    leave and counted days per date (1 query)."""
     from ganbu.attendance.models import DayStatus, DayStatusKind
 
     rows = (DayStatus.objects.filter(scope_q(user, "attendance.view"), org_path__startswith=scope.path,
-                                     date__gte=scope.month_start, date__lte=scope.today)
+                                     date__gte=scope.today - timedelta(days=TREND_DAYS), date__lte=scope.today)
             .values("date").annotate(total=Count("id"), absent=Count("id", filter=Q(status=DayStatusKind.ABSENT)),
                                      leave=Count("id", filter=Q(status=DayStatusKind.LEAVE)))
             .order_by("date"))

@@ -104,3 +104,36 @@ def _pad(text: str, width: int) -> str:
 
     used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(1, width - used)
+
+
+def demo_figures() -> dict[str, Any]:
+    """The demo's figures, free of ids and clocks: two loads on the same day must give the same."""
+    from django.db.models import Count, Sum
+
+    from ganbu.assessment.models import AnnualResult
+    from ganbu.attendance.models import DayStatus, DutySlot, MeetingAttendance, MonthTally, SignIn
+    from ganbu.cases.models import Case
+    from ganbu.leave.models import ApprovalStep, LeaveRequest
+    from ganbu.notices.models import NoticeVersion
+    from ganbu.org.models import Person
+    from ganbu.points.models import PointEntry, PointTally
+
+    def by(qs: Any, *fields: str) -> list[Any]:
+        return [list(r) for r in qs.values_list(*fields).annotate(n=Count("id")).order_by(*fields)]
+
+    return {
+        "people": list(Person.objects.order_by("id_number").values_list("id_number", "name")),
+        "signins": by(SignIn.objects.all(), "date"),
+        "days": by(DayStatus.objects.all(), "person__id_number", "status"),
+        "tallies": list(MonthTally.objects.order_by("person__id_number", "month").values_list(
+            "person__id_number", "month", "present", "leave", "absent")),
+        "leave": by(LeaveRequest.objects.all(), "person__id_number", "start", "status"),
+        "steps": by(ApprovalStep.objects.all(), "label", "status"),
+        "points": [str(x) for x in PointTally.objects.aggregate(t=Sum("total"), d=Sum("deductions")).values()],
+        "entries": by(PointEntry.objects.all(), "status"),
+        "kpi": [[n, str(t)] for n, t in AnnualResult.objects.order_by("village_name").values_list("village_name", "total")],
+        "cases": by(Case.objects.all(), "rule_id", "status"),
+        "meetings": by(MeetingAttendance.objects.all(), "status"),
+        "duty": DutySlot.objects.count(),
+        "notices": sorted(NoticeVersion.objects.values_list("notice__title", flat=True)),
+    }
