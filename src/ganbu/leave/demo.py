@@ -116,5 +116,34 @@ def load_demo_leave(ctx: DemoContext) -> None:
                     actors = step_actors(auth) if auth else []
                     if actors and rnd.random() < 0.85:
                         leave_cancel_confirm(actor=actors[0][0], cancellation=cancel)
+    _personas(ctx, rnd, past, ahead)
     counts = dict(LeaveRequest.objects.values_list("status").annotate(n=Count("id")).order_by())
     ctx.notes.append(f"请假 {counts}，销假 {Cancellation.objects.count()}")
+
+
+def _personas(ctx: DemoContext, rnd: Any, past: list[date], ahead: list[date]) -> None:
+    """The printed logins see their own leave: the clerk's past leave taken and registered back and one
+    being approved, the secretary's past leave, a team member's request waiting for the first secretary."""
+    from ganbu.leave.models import LeaveStatus
+    from ganbu.leave.services import LeaveError, leave_cancel, leave_submit
+
+    if not past or not ahead:
+        return
+    plans = [("a_cadre", past[len(past) // 2], 1, "cancelled"), ("a_cadre", ahead[3 % len(ahead)], 0, "pending"),
+             ("a_secretary", past[len(past) // 3], 0, "approved"), ("a_team1", ahead[2 % len(ahead)], 1, "pending")]
+    for username, start, extra, outcome in plans:
+        user = ctx.users.get(username)
+        if user is None or user.person is None:
+            continue
+        end = start + timedelta(days=extra)
+        try:
+            req = leave_submit(actor=user, person=user.person, kind="personal", start=start, end=end,
+                               reason=rnd.choice(REASONS["personal"]))
+        except LeaveError:
+            continue
+        if outcome == "pending":
+            continue
+        _decide_all(req, rnd)
+        req.refresh_from_db()
+        if outcome == "cancelled" and req.status == LeaveStatus.APPROVED:
+            leave_cancel(actor=user, request=req, returned_on=end + timedelta(days=1), today=end + timedelta(days=1))

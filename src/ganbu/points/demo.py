@@ -78,6 +78,18 @@ def load_demo_points(ctx: DemoContext) -> None:
                         point_entry_reject(actor=head, entry=entry, reason="证明材料不足，请补充验收记录")
                     else:
                         point_entry_approve(actor=head, entry=entry)
+        if t_index == 1:  # the printed village logins have approved points of their own
+            for username in ("a_secretary", "a_cadre", "a_committee"):
+                person = getattr(ctx.users.get(username), "person", None)
+                if person is None or not items["village"]:
+                    continue
+                for item in items["village"][:2]:
+                    try:
+                        entry = point_entry_record(actor=office, person=person, item_id=item.pk, points=None,
+                                                   on=days[len(days) // 2], note=NOTES["add"][0])
+                    except ValidationError:
+                        continue
+                    point_entry_approve(actor=head, entry=entry)
         if cycles["village"].half <= ctx.today:
             summary = cycle_summarise(actor=office, cycle=cycles["village"], kind=CycleSummary.Kind.HALF)
             ranking_publish(actor=office, summary=summary)
