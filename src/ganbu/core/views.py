@@ -64,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = dashboard.dashboard_scope(user)
     ctx: dict[str, Any] = {"today": scope.today, "scope": scope}
-    if scope.kind == "county":
+    if scope.kind in ("province", "county"):
         ctx["d"] = dashboard.county_dashboard(user, scope)
     elif scope.kind == "township":
         ctx["d"] = dashboard.township_dashboard(user, scope)

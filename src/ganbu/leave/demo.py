@@ -130,7 +130,8 @@ def _personas(ctx: DemoContext, rnd: Any, past: list[date], ahead: list[date]) -
     if not past or not ahead:
         return
     plans = [("a_cadre", past[len(past) // 2], 1, "cancelled"), ("a_cadre", ahead[3 % len(ahead)], 0, "pending"),
-             ("a_secretary", past[len(past) // 3], 0, "approved"), ("a_team1", ahead[2 % len(ahead)], 1, "pending")]
+             ("a_secretary", past[len(past) // 3], 0, "approved"), ("a_team1", ahead[2 % len(ahead)], 1, "pending"),
+             ("a_committee", past[len(past) // 4], 1, "approved")]
     for username, start, extra, outcome in plans:
         user = ctx.users.get(username)
         if user is None or user.person is None:

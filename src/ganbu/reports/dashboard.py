@@ -24,7 +24,7 @@ TREND_DAYS = 30  # the absence trend's window, also a layout choice
 
 @dataclass
 class Scope:
-    kind: str  # "county" | "township" | "village" | "self"
+    kind: str  # "province" | "county" | "township" | "village" | "self"
     org: Org | None
     path: str
     today: date
@@ -36,15 +36,18 @@ class Scope:
     @property
     def child_len(self) -> int:
         """Length of the path of the units one level down (townships under a county, villages under a township)."""
-        return {"county": 9, "township": 12}.get(self.kind, len(self.path))
+        return {"province": 6, "county": 9, "township": 12}.get(self.kind, len(self.path))
 
 
 def dashboard_scope(user: Any, today: date | None = None) -> Scope:
     """The widest subtree the user's grants reach on the tree (dispatch units and departments aside)."""
     today = today or timezone.localdate()
     paths = perm_paths(user, "attendance.view")
-    if "" in paths:
-        org = Org.objects.filter(kind="county", valid_to__isnull=True).order_by("path").first()
+    if "" in paths:  # everywhere: one county is its own dashboard, several are a province's
+        counties = list(Org.objects.filter(kind="county", valid_to__isnull=True).order_by("path")[:2])
+        if len(counties) > 1:
+            return Scope("province", None, "", today)
+        org = counties[0] if counties else None
         return Scope("county" if org else "self", org, org.path if org else "", today)
     tree = [p for p in paths if p.isdigit()]
     if not tree:
