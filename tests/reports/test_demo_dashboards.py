@@ -141,3 +141,109 @@ def test_every_role_sees_its_dashboard(demo):
     assert "本村班子今天" in pages["a_secretary"] and "等我处理" in pages["a_secretary"]
     cadre = pages["a_cadre"]
     assert 'class="cal"' in cadre and "为什么是这个分数、这个名次" in cadre and "我的请假" in cadre
+
+
+# --- in Chromium: last in this module (the live server's test flushes the tables at its end) --------
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+SHOTS = "/tmp/i11-shots"
+
+DRAWN_PIXELS = """el => { const c = el.querySelector('canvas'); if (!c) return 0;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+  for (let i = 3; i < d.length; i += 4 * 7) { if (d[i] > 0) n++; } return n; }"""
+
+
+def _open(browser, live_server, username, viewport):
+    import os
+
+    os.makedirs(SHOTS, exist_ok=True)
+    context = browser.new_context(locale="zh-CN", viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return context, page
+
+
+def _charts_drawn(page, expected: set[str]) -> None:
+    charts = page.locator(".chart[data-chart]")
+    kinds = {charts.nth(i).get_attribute("data-chart") for i in range(charts.count())}
+    assert kinds == expected, kinds
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function("el => el.getAttribute('data-drawn') === '1'", arg=chart.element_handle())
+        assert chart.evaluate(DRAWN_PIXELS) > 200, chart.get_attribute("data-chart")
+
+
+def _figure(page, name: str) -> int:
+    return int(page.locator(f'[data-figure="{name}"] b').inner_text().split("/")[0])
+
+
+@pytest.mark.browser
+def test_dashboards_draw_their_charts_and_figures_match_their_lists(demo, browser, live_server):
+    """County, township, village secretary and cadre on a phone and a desktop: each chart's canvas is
+    drawn, no inline script runs, and the figures equal the rows of the lists they link to.
+
+    One test for both screens: the live server's test empties the tables when it ends."""
+    for tag, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        _walk_dashboards(browser, live_server, tag, viewport)
+
+
+def _walk_dashboards(browser, live_server, tag, viewport):
+    inline: list[str] = []
+    # county organisation department
+    context, page = _open(browser, live_server, "county_org", viewport)
+    page.on("console", lambda m: inline.append(m.text) if m.type == "error" else None)
+    assert page.locator("h2", has_text="今日签到率（按镇街）").count() == 1
+    _charts_drawn(page, {"signin", "trend", "kpi"})
+    page.screenshot(path=f"{SHOTS}/county-{tag}.png", full_page=True)
+    away = _figure(page, "away")
+    assert page.locator("#away li").count() == away
+    steps = _figure(page, "steps")
+    cells = page.locator("#steps td:nth-child(2)")
+    assert sum(int(cells.nth(i).inner_text()) for i in range(cells.count())) == steps
+    opened = _figure(page, "cases-open")
+    overdue = _figure(page, "cases-overdue")
+    page.click('[data-figure="cases-open"]')
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#cases tbody tr td a").count() == opened
+    page.goto(f"{live_server.url}/cases/")
+    assert page.locator("#cases .tag.overdue").count() == overdue
+    page.goto(f"{live_server.url}/")
+    pending = _figure(page, "points-pending")
+    page.click('[data-figure="points-pending"]')
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#pending tbody tr form").count() == pending > 0
+    context.close()
+    # township office: its units, the day sheet and the duty gaps
+    context, page = _open(browser, live_server, "t1_office", viewport)
+    assert page.locator("h2", has_text="今日签到簿").count() == 1
+    assert page.locator("li", has_text="无人值班").count() >= 1
+    _charts_drawn(page, {"signin", "trend", "kpi"})
+    page.screenshot(path=f"{SHOTS}/township-{tag}.png", full_page=True)
+    assert _figure(page, "points-pending") > 0
+    page.click('[data-figure="points-pending"]')  # the office records: its recent entries, some waiting
+    page.wait_for_load_state("networkidle")
+    assert "待审核" in page.locator("main").inner_text()
+    context.close()
+    # village secretary: his team today, what waits for him
+    context, page = _open(browser, live_server, "a_secretary", viewport)
+    assert page.locator("h2", has_text="本村班子今天").count() == 1
+    assert page.locator(".chart").count() == 0
+    page.screenshot(path=f"{SHOTS}/village-{tag}.png", full_page=True)
+    context.close()
+    # cadre: his month as a calendar, his points and rank with the why link
+    context, page = _open(browser, live_server, "a_cadre", viewport)
+    days = page.locator("table.cal td .d").count()
+    assert days >= 28
+    page.screenshot(path=f"{SHOTS}/cadre-{tag}.png", full_page=True)
+    page.click("text=为什么是这个分数、这个名次")
+    page.wait_for_load_state("networkidle")
+    assert "/points/ledger/" in page.url
+    context.close()
+    assert not [m for m in inline if "Content Security Policy" in m], inline

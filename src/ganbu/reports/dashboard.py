@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from ganbu.core.access import perm_paths, scope_q
+from ganbu.core.access import has_perm, perm_paths, scope_q
 from ganbu.org.models import STATIONED_TITLES, TOWNSHIP_KINDS, VILLAGE_KINDS, Org, Person, Post
 
 RED_BLACK_SIZE = 5  # how many names each list shows: a page layout choice, not a policy number
@@ -160,6 +160,7 @@ def points_red_black(user: Any, scope: Scope) -> dict[str, list[Any]]:
 
 
 def points_pending(user: Any, scope: Scope) -> int:
+    """Entries recorded and waiting for the second person (1 query)."""
     from ganbu.points.models import PointEntry
 
     return PointEntry.objects.filter(scope_q(user, "points.view"), org_path__startswith=scope.path,
@@ -272,6 +273,8 @@ def county_dashboard(user: Any, scope: Scope) -> dict[str, Any]:
         "steps_total": sum(s["n"] for s in steps), "cases": cases_summary(user, scope),
         "red_black": points_red_black(user, scope), "points_pending": points_pending(user, scope),
         "kpi": kpi_standings(user, scope), "first_secretaries": first_secretaries(user, scope),
+        # approvers open the entries to approve; the office that records sees its recent entries
+        "points_url": "points:pending" if has_perm(user, "points.approve") else "points:record",
     }
 
 
