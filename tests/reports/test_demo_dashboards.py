@@ -113,18 +113,20 @@ def test_county_dashboard_figures_match_the_lists_they_link_to(demo):
 
     client = _client("county_org")
     page = client.get("/").content.decode()
+    opened = 0
     for status in ("open", "acting"):
         tile = re.search(rf'data-figure="cases-{status}"[^>]*><b>(\d+)</b>', page)
         assert tile, status
-        listed = _main(client.get(f"/cases/?status={status}")).count('href="/cases/') - 0
-        rows = len(re.findall(r'<tr[^>]*>\s*<td', _main(client.get(f"/cases/?status={status}"))))
-        assert int(tile.group(1)) == rows, (status, tile.group(1), rows, listed)
+        rows = len(re.findall(r'<td><a href="/cases/\d+/"', _main(client.get(f"/cases/?status={status}"))))
+        assert int(tile.group(1)) == rows, (status, tile.group(1), rows)
+        opened += rows
     from ganbu.org.models import User
 
     user = User.objects.get(username="county_org")
     scope = dashboard.dashboard_scope(user)
     signed = sum(r["signed"] for r in dashboard.signin_today(user, scope))
     assert signed <= SignIn.objects.filter(date=scope.today).count()
+    assert opened >= 3  # every township keeps one open
     assert 'id="chart-data"' in page and "<script>" not in page.replace('<script id="chart-data"', "")
 
 
@@ -140,7 +142,10 @@ def test_every_role_sees_its_dashboard(demo):
         assert text in pages["t1_office"], text
     assert "本村班子今天" in pages["a_secretary"] and "等我处理" in pages["a_secretary"]
     cadre = pages["a_cadre"]
-    assert 'class="cal"' in cadre and "为什么是这个分数、这个名次" in cadre and "我的请假" in cadre
+    assert "不需要每日签到" in cadre  # a village clerk: S0 has township cadres sign in daily
+    assert "为什么是这个分数、这个名次" in cadre and "我的请假" in cadre
+    member = _client("a_team1").get("/").content.decode()  # stationed: S4 registers his days
+    assert member.count('class="cal"') == 2 and "st-present" in member
 
 
 # --- in Chromium: last in this module (the live server's test flushes the tables at its end) --------
@@ -237,10 +242,13 @@ def _walk_dashboards(browser, live_server, tag, viewport):
     assert page.locator(".chart").count() == 0
     page.screenshot(path=f"{SHOTS}/village-{tag}.png", full_page=True)
     context.close()
-    # cadre: his month as a calendar, his points and rank with the why link
+    # a stationed team member: his months as calendars, each day's colour the closed day's status
+    context, page = _open(browser, live_server, "a_team1", viewport)
+    assert page.locator("table.cal").count() == 2 and page.locator("table.cal td.st-present").count() >= 10
+    page.screenshot(path=f"{SHOTS}/member-{tag}.png", full_page=True)
+    context.close()
+    # cadre: his points and rank with the why link
     context, page = _open(browser, live_server, "a_cadre", viewport)
-    days = page.locator("table.cal td .d").count()
-    assert days >= 28
     page.screenshot(path=f"{SHOTS}/cadre-{tag}.png", full_page=True)
     page.click("text=为什么是这个分数、这个名次")
     page.wait_for_load_state("networkidle")

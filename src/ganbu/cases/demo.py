@@ -28,8 +28,13 @@ def load_demo_cases(ctx: DemoContext) -> None:
                 leave_report_unexcused(actor=county_org, person=person, days_away=missing[-1:])
                 break
     cases = list(Case.objects.order_by("key"))
+    kept_open: set[str] = set()
     for index, case in enumerate(cases):
         roll = (index * 37 + rnd.randint(0, 9)) % 10
+        township = case.org_path[:9]
+        if township not in kept_open:  # every township keeps one case waiting for the office
+            kept_open.add(township)
+            continue
         if roll < 3:
             case_act(actor=county_org, case=case, note="已约谈当事人，要求书面说明情况")
             case_close(actor=county_org, case=case, decision=rnd.choice([

@@ -20,6 +20,7 @@ from ganbu.org.models import STATIONED_TITLES, TOWNSHIP_KINDS, VILLAGE_KINDS, Or
 
 RED_BLACK_SIZE = 5  # how many names each list shows: a page layout choice, not a policy number
 TREND_DAYS = 30  # the absence trend's window, also a layout choice
+DAY_LABELS = {"present": "出勤", "leave": "请假", "trip": "出差", "meeting": "开会", "absent": "缺勤"}
 
 
 @dataclass
@@ -222,22 +223,16 @@ def team_today(scope: Scope) -> list[dict[str, Any]]:
     return list(people.values())
 
 
-def my_month(person: Person, today: date) -> dict[str, Any]:
-    """The cadre's month as a calendar: closed days' status, today's sign-in (2 queries)."""
-    from ganbu.attendance.models import DayStatus, SignIn
-
-    first = today.replace(day=1)
-    status = dict(DayStatus.objects.filter(person=person, date__gte=first, date__lte=today)
-                  .values_list("date", "status"))
-    signed = set(SignIn.objects.filter(person=person, date__gte=first, date__lte=today)
-                 .values_list("date", flat=True))
+def _month_grid(first: date, today: date, status: dict[date, str], signed: set[date]) -> dict[str, Any]:
     weeks: list[list[dict[str, Any] | None]] = []
     week: list[dict[str, Any] | None] = [None] * first.weekday()
     day = first
-    labels = {"present": "出勤", "leave": "请假", "trip": "出差", "meeting": "开会", "absent": "缺勤"}
+    counts = dict.fromkeys(DAY_LABELS, 0)
     while day.month == first.month:
         s = status.get(day) or ("present" if day in signed else "")
-        week.append({"day": day.day, "date": day, "status": s, "label": labels.get(s, ""), "today": day == today,
+        if s and day <= today:
+            counts[s] += 1
+        week.append({"day": day.day, "date": day, "status": s, "label": DAY_LABELS.get(s, ""), "today": day == today,
                      "future": day > today})
         if len(week) == 7:
             weeks.append(week)
@@ -245,8 +240,24 @@ def my_month(person: Person, today: date) -> dict[str, Any]:
         day += timedelta(days=1)
     if week:
         weeks.append(week + [None] * (7 - len(week)))
-    counts = {k: sum(1 for v in status.values() if v == k) for k in labels}
-    return {"weeks": weeks, "counts": counts, "labels": labels, "signed_today": today in signed}
+    return {"first": first, "weeks": weeks, "counts": counts}
+
+
+def my_month(person: Person, today: date) -> dict[str, Any]:
+    """The cadre's sign-ins as calendars of last month and this one (closed days' status, and the days
+    signed but not closed yet), and whether he signs in daily at all (4 queries)."""
+    from ganbu.attendance.models import DayStatus, SignIn
+
+    first = today.replace(day=1)
+    prev = (first - timedelta(days=1)).replace(day=1)
+    status = dict(DayStatus.objects.filter(person=person, date__gte=prev, date__lte=today)
+                  .values_list("date", "status"))
+    signed = set(SignIn.objects.filter(person=person, date__gte=prev, date__lte=today)
+                 .values_list("date", flat=True))
+    titles = _daily_titles(Scope("self", None, person.org_path[:9], today))
+    daily = Post.objects.filter(person=person, end__isnull=True, title__in=titles).exists()
+    return {"months": [_month_grid(prev, today, status, signed), _month_grid(first, today, status, signed)],
+            "daily": daily or bool(status) or bool(signed), "signed_today": today in signed}
 
 
 def my_points(person: Person, year: int) -> dict[str, Any] | None:
@@ -292,7 +303,7 @@ def village_dashboard(user: Any, scope: Scope) -> dict[str, Any]:
 
     return {"team": team_today(scope), "away": away_now(user, scope), "inbox": leave_inbox(user=user),
             "to_confirm": leave_cancellations_to_confirm(user=user), "cases": cases_summary(user, scope),
-            "red_black": points_red_black(user, scope), "first_secretaries": first_secretaries(user, scope)}
+            "ranking": points_red_black(user, scope)["red"], "first_secretaries": first_secretaries(user, scope)}
 
 
 def self_dashboard(user: Any, today: date) -> dict[str, Any]:
