@@ -27,7 +27,8 @@ def load_demo_cases(ctx: DemoContext) -> None:
             if missing:
                 leave_report_unexcused(actor=county_org, person=person, days_away=missing[-1:])
                 break
-    cases = list(Case.objects.order_by("key"))
+    # ordered by what the case is about, never by ids (keys hold ids; sequences differ between loads)
+    cases = list(Case.objects.order_by("org_path", "rule_id", "title", "subject__id_number"))
     kept_open: set[str] = set()
     for index, case in enumerate(cases):
         roll = (index * 37 + rnd.randint(0, 9)) % 10

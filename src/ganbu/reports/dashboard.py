@@ -299,9 +299,12 @@ def township_dashboard(user: Any, scope: Scope) -> dict[str, Any]:
 
 def village_dashboard(user: Any, scope: Scope) -> dict[str, Any]:
     """A village secretary's team today, who is on leave, what waits for him."""
+    from ganbu.core.models import Notification
     from ganbu.leave.queries import leave_cancellations_to_confirm, leave_inbox
 
+    unread = list(Notification.objects.filter(user=user, read_at__isnull=True).order_by("-id")[:5])
     return {"team": team_today(scope), "away": away_now(user, scope), "inbox": leave_inbox(user=user),
+            "unread": unread,
             "to_confirm": leave_cancellations_to_confirm(user=user), "cases": cases_summary(user, scope),
             "ranking": points_red_black(user, scope)["red"], "first_secretaries": first_secretaries(user, scope)}
 
