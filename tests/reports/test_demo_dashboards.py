@@ -189,17 +189,20 @@ def _figure(page, name: str) -> int:
     return int(page.locator(f'[data-figure="{name}"] b').inner_text().split("/")[0])
 
 
+def _on_sqlite() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+
 @pytest.mark.browser
+@pytest.mark.skipif(not _on_sqlite(), reason="演示县在未提交的事务里：浏览器测试只在 SQLite 上运行")
 def test_dashboards_draw_their_charts_and_figures_match_their_lists(demo, browser, live_server):
     """County, township, village secretary and cadre on a phone and a desktop: each chart's canvas is
     drawn, no inline script runs, and the figures equal the rows of the lists they link to.
 
     One test for both screens: the live server's test empties the tables when it ends. The server
     thread sees the module's open transaction only through SQLite's shared in-memory connection."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("演示县在未提交的事务里：浏览器测试只在 SQLite 上运行")
     for tag, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         _walk_dashboards(browser, live_server, tag, viewport)
 

@@ -87,9 +87,11 @@ def signin_today(user: Any, scope: Scope) -> list[dict[str, Any]]:
                                           posts__title__in=titles, posts__end__isnull=True)
                     .annotate(unit=Substr("org_path", 1, n)).values("unit")
                     .annotate(n=Count("id", distinct=True)).values_list("unit", "n").order_by())
-    signed = dict(SignIn.objects.filter(scope_q(user, "attendance.view"), org_path__startswith=scope.path,
-                                        date=scope.today, person__posts__title__in=titles,
-                                        person__posts__end__isnull=True)
+    # today's rows found through the daily signers, one (person, date) index probe each: a path
+    # prefix that covers the whole county would otherwise scan every sign-in of the year (0.1 s)
+    daily = Post.objects.filter(person__org_path__startswith=scope.path, title__in=titles,
+                                end__isnull=True).values("person_id")
+    signed = dict(SignIn.objects.filter(scope_q(user, "attendance.view"), date=scope.today, person_id__in=daily)
                   .annotate(unit=Substr("org_path", 1, n)).values("unit").annotate(n=Count("person_id", distinct=True))
                   .values_list("unit", "n").order_by())
     names = dict(Org.objects.filter(path__in=list(expected)).values_list("path", "name"))
