@@ -287,7 +287,8 @@ def county_dashboard(user: Any, scope: Scope) -> dict[str, Any]:
         "red_black": points_red_black(user, scope), "points_pending": points_pending(user, scope),
         "kpi": kpi_standings(user, scope), "first_secretaries": first_secretaries(user, scope),
         # approvers open the entries to approve; the office that records sees its recent entries
-        "points_url": "points:pending" if has_perm(user, "points.approve") else "points:record",
+        "points_url": ("points:pending" if has_perm(user, "points.approve")
+                       else "points:record" if has_perm(user, "points.record") else "points:ranking"),
     }
 
 
