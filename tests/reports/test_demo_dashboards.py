@@ -144,6 +144,8 @@ def test_every_role_sees_its_dashboard(demo):
     for text in ("今日签到簿", "值班缺口", "无人值班"):
         assert text in pages["t1_office"], text
     assert "本村班子今天" in pages["a_secretary"] and "等我处理" in pages["a_secretary"]
+    unit = _client("unit_leader").get("/").content.decode()  # a dispatch unit: the cadres it stationed
+    assert "本单位选派的驻村干部今天" in unit and "东村 · 驻村第一书记" in unit and "西村" not in unit
     cadre = pages["a_cadre"]
     assert "不需要每日签到" in cadre  # a village clerk: S0 has township cadres sign in daily
     assert "为什么是这个分数、这个名次" in cadre and "我的请假" in cadre

@@ -70,6 +70,8 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["d"] = dashboard.township_dashboard(user, scope)
     elif scope.kind == "village":
         ctx["d"] = dashboard.village_dashboard(user, scope)
+    elif scope.kind == "unit":
+        ctx["d"] = dashboard.unit_dashboard(user, scope)
     if getattr(user, "person_id", None):
         ctx["me"] = dashboard.self_dashboard(user, scope.today)
     if "d" in ctx:

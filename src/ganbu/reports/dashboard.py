@@ -25,7 +25,7 @@ DAY_LABELS = {"present": "出勤", "leave": "请假", "trip": "出差", "meeting
 
 @dataclass
 class Scope:
-    kind: str  # "province" | "county" | "township" | "village" | "self"
+    kind: str  # "province" | "county" | "township" | "village" | "unit" (a dispatch unit) | "self"
     org: Org | None
     path: str
     today: date
@@ -52,7 +52,8 @@ def dashboard_scope(user: Any, today: date | None = None) -> Scope:
         return Scope("county" if org else "self", org, org.path if org else "", today)
     tree = [p for p in paths if p.isdigit()]
     if not tree:
-        return Scope("self", None, "", today)
+        unit = Org.objects.filter(path__in=paths, kind="dispatch_unit").order_by("path").first()
+        return Scope("unit", unit, unit.path, today) if unit else Scope("self", None, "", today)
     org = Org.objects.filter(path=min(tree, key=len)).first()
     if org is None:
         return Scope("self", None, "", today)
@@ -206,15 +207,18 @@ def duty_gaps(scope: Scope) -> list[tuple[Any, Any]]:
 
 
 def team_today(scope: Scope) -> list[dict[str, Any]]:
-    """A village's cadres in post today: signed in, on leave or neither (2 queries)."""
+    """A village's cadres in post today (or the cadres a dispatch unit has stationed): signed in, on
+    leave or neither (3 queries)."""
     from ganbu.attendance.models import SignIn
     from ganbu.leave.models import LeaveRequest, LeaveStatus
 
-    posts = (Post.objects.filter(org__path=scope.path, end__isnull=True, start__lte=scope.today)
-             .select_related("person").order_by("person__name"))
+    where = Q(dispatch_unit=scope.org) if scope.kind == "unit" else Q(org__path=scope.path)
+    posts = (Post.objects.filter(where, end__isnull=True, start__lte=scope.today)
+             .select_related("person", "org").order_by("org__path", "person__name"))
     people: dict[int, dict[str, Any]] = {}
     for post in posts:
-        row = people.setdefault(post.person_id, {"person": post.person, "titles": [], "signed": None, "leave": None})
+        row = people.setdefault(post.person_id, {"person": post.person, "titles": [], "signed": None, "leave": None,
+                                                 "org": post.org})
         row["titles"].append(post.get_title_display())
     ids = list(people)
     for pid, at in SignIn.objects.filter(person_id__in=ids, date=scope.today).values_list("person_id", "at"):
@@ -336,3 +340,8 @@ def chart_data(d: dict[str, Any]) -> dict[str, Any]:
         rows = d["kpi"][:15]
         out["kpi"] = {"names": [r["village_name"] for r in rows][::-1], "totals": [float(r["total"]) for r in rows][::-1]}
     return out
+
+
+def unit_dashboard(user: Any, scope: Scope) -> dict[str, Any]:
+    """A dispatch unit's leader: the cadres it stationed, where they are today."""
+    return {"team": team_today(scope), "unit": True}
