@@ -26,6 +26,7 @@ class DemoContext:
     people: dict[str, Any] = field(default_factory=dict)  # persona key → Person
     users: dict[str, Any] = field(default_factory=dict)  # username → User
     notes: list[str] = field(default_factory=list)  # one line per module for the command's output
+    logins: list[Any] = field(default_factory=list)  # (username, role, scope) a module adds to the printed ones
 
     @property
     def year(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import time
 from typing import Any
 
@@ -32,8 +33,8 @@ DEMO_MODULES: list[str] = [
     "ganbu.notices.demo:load_demo_notices",
     "ganbu.targets.demo:load_demo_targets",
     "ganbu.stationing.demo:load_demo_stationing",
-    "ganbu.stationing.demo_diary:load_demo_diary",
-    "ganbu.stationing.demo_reserves:load_demo_reserves",
+    "ganbu.diary.demo:load_demo_diary",
+    "ganbu.reserves.demo:load_demo_reserves",
     "ganbu.subsidies.demo:load_demo_subsidies",
 ]
 
@@ -52,6 +53,18 @@ def _loader(entry: str) -> Any | None:
     return getattr(importlib.import_module(module), func)
 
 
+def _call(func: Any, ctx: DemoContext) -> None:
+    """``load_demo_<app>(ctx)``; a module written as ``load_demo_<app>(county, *, seed=…)`` gets those,
+    and the logins it returns are printed with the others."""
+    first = next(iter(inspect.signature(func).parameters), "")
+    if first == "ctx":
+        func(ctx)
+        return
+    logins = func(ctx.county, seed=ctx.seed)
+    if isinstance(logins, list):
+        ctx.logins.extend(logins)
+
+
 @transaction.atomic
 def load_demo(seed: int = 2026, *, today: Any = None) -> DemoContext:
     """Run every installed demo module in order; returns the context they filled."""
@@ -61,7 +74,7 @@ def load_demo(seed: int = 2026, *, today: Any = None) -> DemoContext:
         if func is None:
             continue
         started = time.monotonic()
-        func(ctx)
+        _call(func, ctx)
         ctx.notes.append(f"{entry.split(':')[1].removeprefix('load_demo_')} {time.monotonic() - started:.1f}s")
     return ctx
 
@@ -86,10 +99,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"示范县演示数据已载入（{secs:.1f} 秒）"))
         if opts["verbosity"] > 1:
             self.stdout.write("  " + "，".join(ctx.notes))
-        self._print_logins()
+        self._print_logins(ctx.logins)
 
-    def _print_logins(self) -> None:
-        logins = demo_logins()
+    def _print_logins(self, extra: list[tuple[str, str, str]] | None = None) -> None:
+        logins = demo_logins() + [tuple(x) for x in extra or [] if len(x) == 3]
         if not logins:
             return
         self.stdout.write(f"演示账号（每个角色一个，密码均为 {DEMO_PASSWORD}）：")
