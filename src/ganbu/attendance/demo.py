@@ -9,7 +9,7 @@ fifteen working days.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -86,6 +86,12 @@ def load_demo_attendance(ctx: DemoContext) -> None:
             day_close(actor=None, org=t, on=day)
     _meetings(ctx, rnd, meeting_create, meeting_attendance_record, meeting_participants, meetings_schedule)
     _duty(ctx, rnd, duty_slot_add)
+    # ATT-09: the demo townships enforce the geofence (a sign-in 36 km away is refused); last, after
+    # the history is written and closed under the version it was signed under
+    from ganbu.attendance.services import attendance_policy_use_geofence
+
+    for t in ctx.townships:
+        attendance_policy_use_geofence(actor=None, org=t, on=date(ctx.year, 1, 1))
     ctx.notes.append(f"签到 {len(rows)}，会议 {Meeting.objects.count()}（考勤 {MeetingAttendance.objects.count()}）")
 
 
