@@ -54,13 +54,14 @@ def _loader(entry: str) -> Any | None:
 
 
 def _call(func: Any, ctx: DemoContext) -> None:
-    """``load_demo_<app>(ctx)``; a module written as ``load_demo_<app>(county, *, seed=…)`` gets those,
-    and the logins it returns are printed with the others."""
-    first = next(iter(inspect.signature(func).parameters), "")
-    if first == "ctx":
+    """``load_demo_<app>(ctx)``; a module written as ``load_demo_<app>(county, *, seed=…, today=…)`` gets
+    the county and whichever of those it takes, and a list of logins it returns is printed with the others."""
+    params = inspect.signature(func).parameters
+    if next(iter(params), "") == "ctx":
         func(ctx)
         return
-    logins = func(ctx.county, seed=ctx.seed)
+    offered = {"seed": ctx.seed, "today": ctx.today}
+    logins = func(ctx.county, **{k: v for k, v in offered.items() if k in params})
     if isinstance(logins, list):
         ctx.logins.extend(logins)
 
