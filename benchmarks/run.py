@@ -260,6 +260,54 @@ def bench_county_page(runs: int) -> dict[str, Any]:
     return {"median_ms": t.median_s * 1000, "runs_ms": [x * 1000 for x in t.runs]}
 
 
+def _dashboard(runs: int, username: str, grant_org: Any | None) -> dict[str, Any]:
+    """GET / (the role's dashboard) as a signed-in user, with its query count: the page's time and
+    whether its queries stay few (they must not grow with cadres)."""
+    from django.db import connection
+    from django.test import Client
+
+    from benchmarks.harness import measure
+    from ganbu.org.models import User
+    from ganbu.org.roles import Role
+    from ganbu.org.services import role_grant
+
+    user, _ = User.objects.get_or_create(username=username, defaults={"display_name": "驾驶舱基准"})
+    if grant_org is None:  # nationwide: every county's figures on one page
+        user.is_superuser = True
+        user.save(update_fields=["is_superuser"])
+    elif not user.grants.exists():
+        role_grant(actor=None, user=user, role=Role.COUNTY_ORG, org=grant_org)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+
+    def get() -> None:
+        resp = client.get("/")
+        assert resp.status_code == 200, resp.status_code
+        assert b"chart-data" in resp.content
+
+    get()
+    count = [0]
+
+    def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        get()
+    t = measure(get, runs)
+    return {"median_ms": t.median_s * 1000, "runs_ms": [x * 1000 for x in t.runs], "queries": count[0]}
+
+
+def bench_dashboard_county(runs: int) -> dict[str, Any]:
+    """The county organisation department's home page (goal ≤ 200 ms)."""
+    return _dashboard(runs, "bench_dashboard_county", counties()[0])
+
+
+def bench_dashboard_province(runs: int) -> dict[str, Any]:
+    """A province-wide administrator's home page over every county (goal ≤ 1 s)."""
+    return _dashboard(runs, "bench_dashboard_province", None)
+
+
 def bench_day_close(runs: int) -> dict[str, Any]:
     from django.db import connection
 
@@ -554,6 +602,8 @@ def main() -> int:
         "monthly_attendance": lambda: bench_monthly(args.runs),
         "points_ranking": lambda: bench_ranking(args.runs),
         "county_sheet_page": lambda: bench_county_page(args.runs),
+        "dashboard_county": lambda: bench_dashboard_county(args.runs),
+        "dashboard_province": lambda: bench_dashboard_province(args.runs),
         "day_close": lambda: bench_day_close(args.runs),
         "leave_submit": lambda: bench_leave(max(args.runs, 20)),
         "roster_import": lambda: bench_roster(args.runs),

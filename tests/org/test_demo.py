@@ -28,7 +28,10 @@ def test_load_demo_builds_the_county_with_every_role():
     out = io.StringIO()
     t0 = time.monotonic()
     call_command("load_demo", "--if-empty", stdout=out)
-    assert time.monotonic() - t0 < 30
+    from django.db import connection
+
+    if connection.vendor == "sqlite":  # the issue's goal: under a minute on the embedded database
+        assert time.monotonic() - t0 < 60
     text = out.getvalue()
     assert Org.objects.filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT]).count() >= 3
     active_villages = Org.objects.filter(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY], valid_to__isnull=True)
@@ -67,16 +70,20 @@ class _Rollback(Exception):
 
 
 def test_load_demo_is_deterministic():
+    """Two loads on the same day give the same figures in every module (people, days, leave, points, …)."""
     from django.db import transaction
+
+    from ganbu.org.management.commands.load_demo import demo_figures
 
     runs = []
     for _ in range(2):
         try:
             with transaction.atomic():
                 call_command("load_demo", stdout=io.StringIO())
-                runs.append(list(Person.objects.order_by("id_number").values_list("name", "id_number", "org__code")))
+                runs.append(demo_figures())
                 raise _Rollback
         except _Rollback:
             pass
     assert not Person.objects.exists()
-    assert runs[0] == runs[1] and len(runs[0]) >= 150
+    assert runs[0] == runs[1] and len(runs[0]["people"]) >= 150
+    assert runs[0]["signins"] and runs[0]["days"] and runs[0]["entries"] and runs[0]["kpi"] and runs[0]["cases"]

@@ -69,7 +69,25 @@ JOB_ERRORS_SHOWN = 500
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"today": timezone.localdate()})
+    """The role's dashboard (驾驶舱): its figures, charts and what waits on the user, not a grid of links."""
+    from ganbu.reports import dashboard
+
+    user = request.user
+    scope = dashboard.dashboard_scope(user)
+    ctx: dict[str, Any] = {"today": scope.today, "scope": scope}
+    if scope.kind in ("province", "county"):
+        ctx["d"] = dashboard.county_dashboard(user, scope)
+    elif scope.kind == "township":
+        ctx["d"] = dashboard.township_dashboard(user, scope)
+    elif scope.kind == "village":
+        ctx["d"] = dashboard.village_dashboard(user, scope)
+    elif scope.kind == "unit":
+        ctx["d"] = dashboard.unit_dashboard(user, scope)
+    if getattr(user, "person_id", None):
+        ctx["me"] = dashboard.self_dashboard(user, scope.today)
+    if "d" in ctx:
+        ctx["charts"] = dashboard.chart_data(ctx["d"])
+    return render(request, "core/home.html", ctx)
 
 
 @login_required

@@ -28,7 +28,8 @@ MATTERS = [
 def _user_for(person: Any, username: str, display: str, password: str) -> Any:
     from ganbu.org.models import User
 
-    user = User.objects.filter(username=username).first()
+    # the org demo gives every township cadre a login already: reuse it
+    user = User.objects.filter(username=username).first() or User.objects.filter(person=person).first()
     if user is None:
         user = User(username=username, display_name=display, person=person, password=password)
         user.save()
@@ -80,7 +81,7 @@ def load_demo_diary(county: Any, *, seed: int = 2026, password: str | None = Non
             username = f"t{t_index + 1}_zc{c_index + 1}"
             user = _user_for(person, username, person.name, hashed)
             if village.name == "东村":
-                logins.append((username, "驻村镇干部（民情日记）", "东村"))
+                logins.append((user.username, "驻村镇干部（民情日记）", "东村"))
             for h in homes[:3]:
                 services.contact_add(actor=user, household=h, on=start)
             q_start = date(today.year, ((today.month - 1) // 3) * 3 + 1, 1)
