@@ -32,6 +32,7 @@ from ganbu.attendance.models import (
 from ganbu.core.access import NotFound, access_object, access_person, has_perm
 from ganbu.core.audit import audit_head, chain_for
 from ganbu.core.calendar import work_calendar
+from ganbu.core.recusal import next_authority
 from ganbu.org.models import Org, Person, User
 from ganbu.reports.excel import xlsx_bytes, xlsx_response
 from ganbu.reports.pdf import PdfUnavailable, pdf_response, render_pdf
@@ -206,7 +207,9 @@ def sheet(request: HttpRequest) -> HttpResponse:
         "org": org, "day": day, "sheet": day_sheet, "statuses": statuses, "signins": signins, "missing": missing,
         "cutoff": policy.params.signin_cutoff,
         "kinds": DayStatusKind.choices, "can_stamp": has_perm(request.user, "attendance.stamp", org.path),
-        "can_correct": has_perm(request.user, "attendance.correct", org.path),
+"can_correct": has_perm(request.user, "attendance.correct", org.path),
+        "recused": next_authority(request.user, "attendance.correct", org.path) + "处理"
+        if any(d.person_id == request.user.person_id for d in statuses) else "",
         "prev": day - timedelta(days=1), "next": day + timedelta(days=1)})
 
 
