@@ -45,3 +45,19 @@ def test_sec_02_township_office_still_opens_on_his_township(world, policies, clo
     services.day_close(actor=world.users.office, org=world.t1, on=MON)
     html = login("office").get("/attendance/monthly/?month=2024-03").content.decode()
     assert world.people.township_cadre.name in html and world.people.first_secretary.name in html
+
+
+@pytest.mark.django_db
+def test_sec_02_meeting_page_shows_a_cadre_only_his_own_row_and_report(world, policies, clock, login):
+    """A cadre sees the meeting, his own attendance and report; the township leaders see everyone's."""
+    u = world.users
+    m = services.meeting_create(actor=u.office, org=world.t1, kind="regular", title="例会", on=MON)
+    services.meeting_attendance_record(actor=u.office, meeting=m, minutes="例会记录", statuses={
+        world.people.township_cadre.pk: "present", world.people.township_head.pk: "absent"})
+    services.weekly_report_submit(actor=u.township_head, meeting=m, last_work="镇长对王书记的意见", plan="督查")
+    services.weekly_report_submit(actor=u.township_cadre, meeting=m, last_work="走访5户", plan="整理台账")
+    html = login("township_cadre").get(f"/attendance/meetings/{m.pk}/").content.decode()
+    assert "走访5户" in html and "镇长对王书记的意见" not in html
+    assert world.people.township_head.name not in html.split("<main")[1]
+    html = login("township_secretary").get(f"/attendance/meetings/{m.pk}/").content.decode()
+    assert "走访5户" in html and "镇长对王书记的意见" in html and world.people.township_head.name in html

@@ -411,9 +411,13 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _msg(exc))
         return redirect("attendance:meeting", pk=m.pk)
     current = dict(MeetingAttendance.objects.filter(meeting=m).values_list("person_id", "status"))
-    rows = [(p, current.get(p.pk, "")) for p in people]
     reports = list(m.reports.select_related("person").order_by("person__name"))
     mine = next((r for r in reports if r.person_id == request.user.person_id), None)
+    # Leaders of the meeting's org see everyone; a cadre sees the meeting, his own row and report (issue 16).
+    if not has_perm(request.user, "attendance.view", m.org_path):
+        people = [p for p in people if p.pk == request.user.person_id]
+        reports = [mine] if mine else []
+    rows = [(p, current.get(p.pk, "")) for p in people]
     return render(request, "attendance/meeting.html", {
         "m": m, "rows": rows, "reports": reports, "mine": mine, "statuses": MeetingAttendance.Status.choices,
         "can_manage": has_perm(request.user, "meeting.manage", m.org_path),
