@@ -61,3 +61,17 @@ def test_sec_02_meeting_page_shows_a_cadre_only_his_own_row_and_report(world, po
     assert world.people.township_head.name not in html.split("<main")[1]
     html = login("township_secretary").get(f"/attendance/meetings/{m.pk}/").content.decode()
     assert "走访5户" in html and "镇长对王书记的意见" in html and world.people.township_head.name in html
+
+
+@pytest.mark.django_db
+def test_sec_02_evidence_upload_does_not_redirect_off_site(world, policies, clock, login):
+    """The evidence upload follows ``next`` only within the site (no open redirect)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login("township_cadre")
+    for nxt, expected in (("https://evil.example/x", "/attendance/signin/"), ("//evil.example", "/attendance/signin/"),
+                          ("/attendance/monthly/", "/attendance/monthly/")):
+        resp = client.post("/attendance/evidence/", {
+            "kind": "meeting", "start": "2024-03-04", "end": "2024-03-04", "next": nxt,
+            "file": SimpleUploadedFile("n.pdf", b"%PDF-1.4 x", content_type="application/pdf")})
+        assert resp.status_code == 302 and resp["Location"] == expected

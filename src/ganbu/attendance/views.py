@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -262,7 +263,10 @@ def evidence(request: HttpRequest) -> HttpResponse:
         messages.success(request, "证明材料已上传")
     except ValidationError as exc:
         messages.error(request, _msg(exc))
-    return redirect(request.POST.get("next") or reverse("attendance:signin"))
+    nxt = request.POST.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    return redirect(nxt if nxt and safe else reverse("attendance:signin"))
 
 
 # --- monthly statistics (ATT-05) --------------------------------------------------------------
