@@ -396,3 +396,20 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
     if request.htmx:
         return render(request, "org/_job_status.html", ctx)
     return render(request, "org/job.html", ctx)
+
+
+@login_required
+def people_search(request: HttpRequest) -> HttpResponse:
+    """The picker's search (``org/_person_picker.html``): JSON [{id, label}] within the caller's scope.
+
+    ``for=handover`` (people of the applicant's township), ``for=standin`` (users in the approver's
+    scope) or ``for=person`` (people the caller may view). An empty answer looks the same whether
+    nobody matches or nobody is in scope.
+    """
+    from django.http import JsonResponse
+
+    purpose = request.GET.get("for", "person")
+    if purpose not in {"person", "handover", "standin"}:
+        raise NotFound()
+    results = queries.picker_search(request.user, purpose, request.GET.get("q", ""))
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
