@@ -58,18 +58,54 @@ def people_scope_q(user: Any, perm: str = "person.view") -> Q:
     return q
 
 
-def people_list(user: Any, *, search: str = "", org: Org | None = None, current_only: bool = False) -> QuerySet[Person]:
+def people_list(user: Any, *, search: str = "", org: Org | None = None, current_only: bool = False,
+                filters: dict[str, Any] | None = None) -> QuerySet[Person]:
     today = timezone.localdate()
     qs = Person.objects.filter(people_scope_q(user)).select_related("org").distinct()
     if org is not None:
         qs = qs.filter(org_path__startswith=org.path)
     search = search.strip()
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(org__name__icontains=search) | Q(posts__org__name__icontains=search))
+        qs = qs.filter(person_search_q(search) | Q(posts__org__name__icontains=search))
+    if filters:
+        qs = roster_filter(qs, filters, today)
     if current_only:
         qs = qs.filter(Q(posts__end__isnull=True) | Q(posts__end__gte=today))
     current = Post.objects.filter(Q(end__isnull=True) | Q(end__gte=today)).select_related("org").order_by("-start")
     return qs.prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts")).order_by("org_path", "name")
+
+
+def _years_ago(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def roster_filter(qs: QuerySet[Person], f: dict[str, Any], today: date) -> QuerySet[Person]:
+    """Apply the roster filters (RosterFilterForm.cleaned_data) in SQL: post, category, unit, age,
+    education, party membership and term end (a current post ending by the given date)."""
+    current = Q(posts__end__isnull=True) | Q(posts__end__gte=today)
+    if f.get("title"):
+        qs = qs.filter(current, posts__title=f["title"])
+    if f.get("category"):
+        qs = qs.filter(category=f["category"])
+    if f.get("org_obj") is not None:
+        unit = f["org_obj"]
+        qs = qs.filter(Q(org_path__startswith=unit.path) | Q(posts__dispatch_unit=unit, posts__end__isnull=True))
+    if f.get("age_min") is not None:  # at least N years old: born on or before today − N years
+        qs = qs.filter(birth_date__lte=_years_ago(today, f["age_min"]))
+    if f.get("age_max") is not None:  # at most N: born after today − (N+1) years
+        qs = qs.filter(birth_date__gt=_years_ago(today, f["age_max"] + 1))
+    if f.get("education"):
+        qs = qs.filter(education=f["education"])
+    if f.get("party") == "yes":
+        qs = qs.filter(party_member=True)
+    elif f.get("party") == "no":
+        qs = qs.filter(party_member=False)
+    if f.get("term_end_by"):
+        qs = qs.filter(posts__end__gte=today, posts__end__lte=f["term_end_by"])
+    return qs
 
 
 def person_for(user: Any, person_id: Any, perm: str = "person.view") -> Person:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:org_id>/group/", views.group, name="group"),
     path("group/<int:member_id>/end/", views.group_end, name="group_end"),
     path("people/", views.people, name="people"),
+    path("people/export.xlsx", views.people_export, name="people_export"),
     path("people/search/", views.people_search, name="people_search"),
     path("people/new/", views.person_new, name="person_new"),
     path("people/<int:person_id>/", views.person, name="person"),
