@@ -27,6 +27,8 @@ NAV: list[tuple[str, str, str | None]] = [
     ("细则设置", "core:policies", "policy.view"),
     ("工作日历", "core:calendar", "calendar.manage"),
     ("审计日志", "core:audit", "audit.view"),
+    ("账号管理", "org:accounts", "accounts.view"),
+    ("角色授权", "org:grants", "roles.manage"),
 ]
 
 

@@ -11,3 +11,6 @@ class OrgConfig(AppConfig):
         from ganbu.org.policy import OrgParams
 
         register_module("org", "组织与职数", OrgParams)
+        from ganbu.org.backoffice import backoffice_lock
+
+        backoffice_lock()  # issue 16: system administrator only, assessment data read-only, audited
