@@ -223,7 +223,7 @@ def accounts_visible(actor: Any) -> Any:
     users without a person (administrators) for a county-wide administrator."""
     from ganbu.core.access import perm_paths
 
-    paths = perm_paths(actor, "accounts.view")
+    paths = sorted(set(perm_paths(actor, "accounts.view")) | set(perm_paths(actor, "roles.view_users")))
     if not paths:
         return User.objects.none()
     if "" in paths:

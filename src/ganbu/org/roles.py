@@ -44,7 +44,7 @@ ALL = VIEW | {
 # The three administrators' permissions: disjoint from each other and from every business role.
 ADMIN_PERMS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset({"accounts.manage", "accounts.view", "backoffice.repair"}),
-    Role.SECURITY_ADMIN: frozenset({"roles.manage", "accounts.view", "security.manage"}),
+    Role.SECURITY_ADMIN: frozenset({"roles.manage", "roles.view_users", "security.manage"}),
     Role.AUDIT_ADMIN: frozenset({"audit.view", "audit.export"}),
 }
 ADMIN_ROLES = frozenset(ADMIN_PERMS)
