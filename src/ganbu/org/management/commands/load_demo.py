@@ -17,7 +17,17 @@ from django.utils import timezone
 
 from ganbu.core.idnumber import make_id_number
 
-DEMO_PASSWORD = "ganbu-demo-2026"
+
+def demo_password(username: str) -> str:
+    """Each demo account's own password (issue 16): distinct, stable for this installation (an HMAC of
+    its secret key, so ``--if-empty`` can print them again) and within the password rules."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"ganbu-demo:{username}".encode(), hashlib.sha256).hexdigest()
+    return f"Gb{digest[:8]}#{int(digest[8:10], 16) % 10}"
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马胡朱郭何罗高林郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕丁"
 MALE = ["建国", "志强", "伟", "强", "磊", "军", "洋", "勇", "杰", "涛", "明", "超", "刚", "辉", "斌", "国平", "海峰",
         "立新", "春生", "文华", "德明", "永胜", "卫东", "振华"]
@@ -128,10 +138,10 @@ class Command(BaseCommand):
             logins = demo_logins()
         if not logins:
             return
-        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        self.stdout.write(f"  {_pad('用户名', 16)}{_pad('角色', 24)}范围")
+        self.stdout.write("演示账号（每个账号密码不同；县级角色和三员首次登录须绑定手机动态验证码）：")
+        self.stdout.write(f"  {_pad('用户名', 16)}{_pad('密码', 14)}{_pad('角色', 30)}范围")
         for username, role, scope in logins:
-            self.stdout.write(f"  {_pad(username, 16)}{_pad(role, 24)}{scope}")
+            self.stdout.write(f"  {_pad(username, 16)}{_pad(demo_password(username), 14)}{_pad(role, 30)}{scope}")
 
 
 def _pad(text: str, width: int) -> str:
@@ -158,6 +168,10 @@ DEMO_USERS = [
     ("unit_leader", "农业农村局周副局长", "dispatch_leader", "县农业农村局", None),
     ("a_cadre", None, "", "东村", "a_clerk"),
     ("a_team1", None, "", "东村", "a_team1"),
+    # 三员分立 (issue 16): accounts, grants and the audit log, each by its own administrator
+    ("sys_admin", "系统管理员", "system_admin", "示范县", None),
+    ("sec_admin", "安全管理员", "security_admin", "示范县", None),
+    ("audit_admin", "审计管理员", "audit_admin", "示范县", None),
 ]
 
 
@@ -295,11 +309,11 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str, str]]:
         if v_name == "东村":
             keys["a_first"], keys["a_team1"] = fs, members[0]
     # users for every role
-    password = make_password(DEMO_PASSWORD)
     for username, display, role, org_name, key in DEMO_USERS:
         person = keys.get(key) if key else None
         user = User(username=username, display_name=display or (person.name if person else username), person=person,
-                    password=password, is_superuser=role == "admin", is_staff=role == "admin")
+                    password=make_password(demo_password(username)), is_superuser=role == "admin",
+                    is_staff=role == "admin", password_changed_at=timezone.now())
         user.save()
         if role:
             role_grant(actor=None, user=user, role=role, org=orgs[org_name])
