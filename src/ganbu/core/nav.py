@@ -32,10 +32,16 @@ NAV: list[tuple[str, str, str | None]] = [
 ]
 
 
+SELF_SERVICE = {"attendance:signin", "leave:mine"}
+
+
 def nav_items(user: Any) -> list[dict[str, str]]:
     items = []
+    cadre = bool(getattr(user, "person_id", None))
     for label, name, perm in NAV:
         if perm is not None and not has_perm(user, perm):
+            continue
+        if name in SELF_SERVICE and not cadre:  # administrators without a person record (三员) have none
             continue
         try:
             url = reverse(name)

@@ -9,7 +9,7 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "系统管理员"
+    ADMIN = "admin", "全权管理员（部署初始化）"
     COUNTY_ORG = "county_org", "县委组织部"
     COUNTY_RURAL = "county_rural", "县乡村振兴局"
     COUNTY_DEPUTY = "county_deputy", "县委分管副书记"
