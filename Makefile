@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ganbu
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-pg lint bench sysdeps browserdeps demo clean
+.PHONY: run test test-sqlite test-pg lint bench bench-smoke mutate sysdeps browserdeps benchdeps demo clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,9 +60,30 @@ test: $(STAMP) sysdeps browserdeps
 test-pg: $(STAMP)
 	GANBU_DATABASE=$(PG_URL) $(MAKE) test
 
+# wrk drives the HTTP sign-in workloads: installed like Chromium (root on Debian/Ubuntu) or one line printed.
+benchdeps:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null || { echo "未能安装 wrk"; exit 1; }; \
+	  else echo "make bench 需要 wrk：sudo apt-get install wrk"; exit 1; fi; \
+	fi
+
 BENCH_SCALE ?= county
-bench: $(STAMP)
-	GANBU_TESTING=1 $(PY) -m benchmarks.run --scale $(BENCH_SCALE) --database $(PG_URL)
+BENCH_ARGS ?=
+bench: $(STAMP) sysdeps benchdeps
+	GANBU_TESTING=1 $(PY) -m benchmarks.run --scale $(BENCH_SCALE) --database $(PG_URL) $(BENCH_ARGS)
+
+# CI: every workload at smoke scale, short runs, results kept apart from the recorded figures.
+bench-smoke: $(STAMP) sysdeps benchdeps
+	@mkdir -p var
+	GANBU_TESTING=1 $(PY) -m benchmarks.run --scale smoke --database $(PG_URL) --runs 1 --seconds 1 --out var/bench-smoke.json
+
+# Mutation testing of one app's decision modules against its tests (mutmut; not part of make test):
+# make mutate APP=leave [MUTATE_FILES="rules services queries"] [MUTATE_JOBS=2]
+APP ?= leave
+mutate: $(STAMP)
+	@$(VENV)/bin/mutmut --version >/dev/null 2>&1 || $(PIP) install -q 'mutmut>=3.8,<4'
+	tools/mutate.sh $(APP)
 
 clean:
 	rm -rf var/ganbu.sqlite3* var/huey.sqlite3*
