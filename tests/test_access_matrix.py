@@ -39,7 +39,7 @@ SKIP = {"", "logout"}  # media files (DEBUG only); sign-out is a POST that ends 
 ROLE_TABLE: dict[str, str] = {
     "home": "any", "inbox": "any",
     "core:calendar": "calendar.manage", "core:calendar_day": "post", "core:calendar_year": "post",
-    "core:policies": "policy.view", "core:audit": "audit.view",
+    "core:policies": "policy.view", "core:audit": "audit.view", "core:audit_export": "audit.export",
     "org:tree": "org.view", "org:people": "person.view", "org:person_new": "person.manage",
     "org:roster": "roster.import|roster.export", "org:roster_template": "roster.import|roster.export",
     "org:roster_export": "roster.export", "org:roster_import": "roster.import",

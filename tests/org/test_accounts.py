@@ -134,3 +134,15 @@ def test_backoffice_only_for_the_system_admin_read_only_for_assessment_and_audit
     assert resp.status_code in (200, 302)
     if resp.status_code == 302:
         assert AuditEntry.objects.filter(action="backoffice.change", object_type="org.org").exists()
+
+
+def test_audit_admin_reads_and_exports_sign_in_events(world, admins, login, client):
+    """The audit administrator sees sign-in failures and lockouts of the county and exports them."""
+    for i in range(5):
+        client.post("/login/", {"username": "a_cadre", "password": f"bad{i}"})
+    audit = login("audit_admin")
+    html = audit.get("/core/audit/", {"action": "auth."}).content.decode()
+    assert "auth.lockout" in html and 'id="audit-export"' in html
+    resp = audit.get("/core/audit/export.xlsx", {"action": "auth."})
+    assert resp.status_code == 200 and resp["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert login("office").get("/core/audit/export.xlsx").status_code == 404

@@ -31,6 +31,11 @@ ADDRESS_LOCKED = "该地址登录失败次数过多，已暂停登录，请于 {
 _params_cache: tuple[float, Any] | None = None
 
 
+def county_path() -> str:
+    """Where sign-in events of no known user are filed in the audit log: the (first) county."""
+    return Org.objects.filter(kind=OrgKind.COUNTY).order_by("path").values_list("path", flat=True).first() or ""
+
+
 def security_params() -> Any:
     """The org policy's sign-in parameters at the (first) county, cached for a minute per process."""
     global _params_cache
@@ -115,7 +120,7 @@ def failure_record(*, username: str, request: Any) -> tuple[str, datetime] | Non
     now = timezone.now()
     address, device = client_address(request), client_device(request)
     audit_record(actor=None, action="auth.fail", object_type="signin", object_id=username[:64],
-                 after={"username": username[:150], "address": address, "device": device})
+                 org_path=county_path(), after={"username": username[:150], "address": address, "device": device})
     locked = None
     for kind, key in _keys(username, address):
         limit = params.lockout_failures if kind == "user" else params.address_failures
@@ -123,7 +128,7 @@ def failure_record(*, username: str, request: Any) -> tuple[str, datetime] | Non
         if until and locked is None:
             locked = (kind, until)
             audit_record(actor=None, action="auth.lockout", object_type="signin", object_id=key[:64],
-                         after={"key": key, "until": until.isoformat(), "address": address, "device": device})
+                         org_path=county_path(), after={"key": key, "until": until.isoformat(), "address": address, "device": device})
     return locked
 
 
@@ -136,7 +141,7 @@ def account_unlock(*, actor: Any, username: str) -> int:
     with transaction.atomic():
         n, _ = SignInLock.objects.filter(key=f"user:{username.strip().lower()[:150]}").delete()
         audit_record(actor=actor, action="auth.unlock", object_type="signin", object_id=username[:64],
-                     after={"username": username})
+                     org_path=county_path(), after={"username": username})
     return n
 
 
@@ -154,7 +159,7 @@ class LockoutBackend(ModelBackend):
             if request is not None:
                 request.ganbu_locked_kind, request.ganbu_locked_until = state
             audit_record(actor=None, action="auth.refused_locked", object_type="signin", object_id=username[:64],
-                         after={"username": username[:150], "address": client_address(request),
+                         org_path=county_path(), after={"username": username[:150], "address": client_address(request),
                                 "until": state[1].isoformat()})
             raise PermissionDenied(LOCKED.format(until=_fmt(state[1])))
         user = super().authenticate(request, username=username, password=password, **kwargs)
