@@ -76,3 +76,23 @@ def test_picker_search_answers_within_scope_by_name_unit_and_post(lv, login):
     assert lv.users.township_head.pk in ids and lv.users.outsider.pk not in ids
     assert sec.get("/org/people/search/", {"for": "standin", "q": "陈外村"}).json()["results"] == []
     assert sec.get("/org/people/search/", {"for": "nope", "q": "x"}).status_code == 404
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_handover_picker_in_the_browser(browser_login, live_server, lv):
+    """The first secretary types part of a name, picks 郑队员 from his township's people, and the hidden
+    field carries the id (phone-sized)."""
+    import os
+
+    page = browser_login("first_secretary", viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/leave/")
+    page.fill(".picker .picker-q", "队员")
+    page.locator(".picker-option", has_text="郑队员").click()
+    assert page.input_value("input[name=handover]") == str(lv.people.team_1.pk)
+    assert "已选：郑队员" in page.locator(".picker-chosen").inner_text()
+    page.fill(".picker .picker-q", "陈外村")
+    page.wait_for_selector(".picker-results .picker-none")
+    os.makedirs("/tmp/i16-shots", exist_ok=True)
+    page.screenshot(path="/tmp/i16-shots/leave-picker-phone.png", full_page=True)
+    assert page.locator(".picker-option").count() == 0

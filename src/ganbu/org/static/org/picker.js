@@ -1,4 +1,4 @@
-/* Person/user picker (org/_person_picker.html): type to search within your scope, click to choose.
+/* Person/user picker (org/_person_picker.html; results are spans/buttons so the picker may sit inside a <p> or <label>): type to search within your scope, click to choose.
    No inline script: this file binds every .picker on the page once. */
 (function () {
   "use strict";
@@ -11,13 +11,12 @@
     function show(results) {
       list.innerHTML = "";
       if (!results.length) {
-        var none = document.createElement("li");
-        none.className = "muted";
+        var none = document.createElement("span");
+        none.className = "muted picker-none";
         none.textContent = "没有可选的人员";
         list.appendChild(none);
       }
       results.forEach(function (r) {
-        var li = document.createElement("li");
         var b = document.createElement("button");
         b.type = "button";
         b.className = "picker-option";
@@ -30,8 +29,7 @@
           list.hidden = true;
           value.dispatchEvent(new Event("change", { bubbles: true }));
         });
-        li.appendChild(b);
-        list.appendChild(li);
+        list.appendChild(b);
       });
       list.hidden = false;
     }
