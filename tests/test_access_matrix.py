@@ -46,7 +46,7 @@ ROLE_TABLE: dict[str, str] = {
     "org:people_search": "any", "org:people_export": "roster.export",
     "org:accounts": "accounts.view|accounts.manage", "org:accounts_create": "post",
     "org:slips_pdf": "accounts.manage", "org:user_search": "roles.manage|accounts.manage",
-    "org:grants": "roles.manage|accounts.view", "org:grant_new": "post",
+    "org:grants": "roles.manage|accounts.view", "org:grant_new": "post", "org:security": "security.manage",
     "account:password": "any", "account:otp": "any", "account:sessions": "any",
     "attendance:signin": "any", "attendance:proxy": "attendance.sign_for", "attendance:qr": "attendance.sign_for",
     "attendance:sheet": "attendance.view", "attendance:stamp": "post", "attendance:evidence": "post",

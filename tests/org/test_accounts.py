@@ -55,13 +55,13 @@ def test_phone_number_as_user_name_where_the_policy_says_so(world, admins):
     from datetime import date
 
     from ganbu.core.policy import policy_adopt, policy_save_draft
-    from ganbu.org.policy import OrgParams
+    from ganbu.org.policy import SecurityParams
     from tests.conftest import _person
 
     first = _person(world.village_a, "戊村干")
     assert accounts.account_create(actor=admins.system, person=first).username == f"u{first.pk:06d}"
-    params = {**OrgParams().model_dump(), "phone_as_username": True}
-    draft = policy_save_draft(actor=None, org=world.county, module="org", title="账号规则",
+    params = {**SecurityParams().model_dump(), "phone_as_username": True}
+    draft = policy_save_draft(actor=None, org=world.county, module="security", title="账号规则",
                               period_start=date(2024, 1, 1), params=params)
     policy_adopt(actor=None, version=draft)
     person = _person(world.village_a, "丙村干")
@@ -146,3 +146,23 @@ def test_audit_admin_reads_and_exports_sign_in_events(world, admins, login, clie
     resp = audit.get("/core/audit/export.xlsx", {"action": "auth."})
     assert resp.status_code == 200 and resp["Content-Type"].startswith("application/vnd.openxmlformats")
     assert login("office").get("/core/audit/export.xlsx").status_code == 404
+
+
+def test_only_the_security_admin_sets_the_sign_in_rules(world, admins, login, policies):
+    """The security administrator changes the lockout threshold on his page; the county org department,
+    who edits every business policy, cannot edit the security version."""
+    from ganbu.core.models import PolicyVersion
+    from ganbu.org.signin import security_params
+
+    client = login("security_admin")
+    page = client.get("/org/security/").content.decode()
+    assert "连续登录失败几次锁定账号" in page
+    values = {**security_params().model_dump(), "lockout_failures": 3}
+    values = {k: v for k, v in values.items() if v is not False}
+    resp = client.post("/org/security/", values)
+    assert resp.status_code == 302 and security_params().lockout_failures == 3
+    bad = client.post("/org/security/", {**values, "password_min_length": 5})
+    assert bad.status_code == 400 and "不能小于 6" in bad.content.decode()
+    version = PolicyVersion.objects.get(module="security", status="adopted")
+    assert login("county_org").get(f"/core/policies/{version.pk}/edit/").status_code == 404
+    assert login("county_org").get("/org/security/").status_code == 404

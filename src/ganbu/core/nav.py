@@ -29,6 +29,7 @@ NAV: list[tuple[str, str, str | None]] = [
     ("审计日志", "core:audit", "audit.view"),
     ("账号管理", "org:accounts", "accounts.view"),
     ("角色授权", "org:grants", "roles.manage"),
+    ("安全设置", "org:security", "security.manage"),
 ]
 
 

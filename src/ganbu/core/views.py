@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ganbu.core import queries
-from ganbu.core.access import NotFound, has_perm, perm_paths
+from ganbu.core.access import NotFound, has_perm, perm_paths, policy_perm
 from ganbu.core.audit import audit_chains_for_paths, audit_head
 from ganbu.core.calendar import (
     CalendarError,
@@ -217,8 +217,9 @@ def _policy_ctx(request: HttpRequest, version: PolicyVersion, **extra: Any) -> d
     return {
         "v": version, "rows": rows, "module": MODULES[version.module], "levels": levels,
         "township": bool(levels), "open_rows": [r for r in rows if r.open],
-        "can_edit": has_perm(user, "policy.edit", version.org.path),
-        "can_adopt": has_perm(user, "policy.adopt", version.org.path) and version.status == PolicyVersion.Status.DRAFT,
+        "can_edit": has_perm(user, policy_perm(version.module, "edit"), version.org.path),
+        "can_adopt": has_perm(user, policy_perm(version.module, "adopt"), version.org.path)
+        and version.status == PolicyVersion.Status.DRAFT,
         "siblings": siblings, **extra,
     }
 
@@ -234,7 +235,7 @@ def policy(request: HttpRequest, pk: int) -> HttpResponse:
 def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit as a new draft version; the version shown is never changed (POL-03)."""
     version = queries.access_policy(request.user, pk)
-    if not has_perm(request.user, "policy.edit", version.org.path):
+    if not has_perm(request.user, policy_perm(version.module, "edit"), version.org.path):
         raise NotFound()
     rows = queries.policy_param_rows(version)
     township = bool(queries.policy_levels_above(version))
@@ -275,7 +276,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def policy_adopt_post(request: HttpRequest, pk: int) -> HttpResponse:
     """Adopt a draft; refused while a number the seed leaves open is unfilled."""
     version = queries.access_policy(request.user, pk)
-    if not has_perm(request.user, "policy.adopt", version.org.path):
+    if not has_perm(request.user, policy_perm(version.module, "adopt"), version.org.path):
         raise NotFound()
     try:
         policy_adopt(actor=request.user, version=version)

@@ -273,3 +273,51 @@ def user_search(request: HttpRequest) -> HttpResponse:
         | queries.Q(person__name__icontains=text)).select_related("person__org")[:20]
     return JsonResponse({"results": [{"id": u.pk, "label": f"{u}（{u.person.org.name if u.person_id else '管理账号'}）"}
                                      for u in users]}, json_dumps_params={"ensure_ascii": False})
+
+
+# --- security settings (security administrator) -----------------------------------------------------
+
+def _security_form(data: Any = None, initial: dict[str, Any] | None = None) -> forms.Form:
+    """A form with one field per SecurityParams parameter (its Chinese title, its bounds)."""
+    from ganbu.org.policy import SecurityParams
+
+    fields: dict[str, forms.Field] = {}
+    for name, info in SecurityParams.model_fields.items():
+        if info.annotation is bool:
+            fields[name] = forms.BooleanField(label=info.title, required=False)
+            continue
+        bounds = {m.__class__.__name__: m for m in info.metadata}
+        lo = getattr(bounds.get("Ge"), "ge", None)
+        hi = getattr(bounds.get("Le"), "le", None)
+        fields[name] = forms.IntegerField(label=info.title, min_value=lo, max_value=hi, error_messages={
+            "required": f"请填写「{info.title}」", "invalid": f"「{info.title}」应为整数",
+            "min_value": f"「{info.title}」不能小于 {lo}", "max_value": f"「{info.title}」不能大于 {hi}"})
+    form_class = type("SecurityForm", (forms.Form,), fields)
+    return form_class(data, initial=initial)
+
+
+@login_required
+def security_settings(request: HttpRequest) -> HttpResponse:
+    """The security administrator sets the sign-in rules (a new adopted version of the ``security`` policy)."""
+    from ganbu.core.policy import PolicyError, policy_adopt, policy_save_draft
+    from ganbu.org.models import Org, OrgKind
+    from ganbu.org.signin import security_params
+
+    county = Org.objects.filter(kind=OrgKind.COUNTY).order_by("path").first()
+    if county is None or not has_perm(request.user, "security.manage", county.path):
+        raise NotFound()
+    current = security_params()
+    form = _security_form(request.POST or None, initial=current.model_dump())
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = policy_save_draft(actor=request.user, org=county, module="security", title="账号与登录安全设置",
+                                      period_start=timezone.localdate(), params=form.cleaned_data)
+            policy_adopt(actor=request.user, version=draft)
+        except PolicyError as exc:
+            for field, msg in exc.errors.items():
+                form.add_error(field if field in form.fields else None, msg)
+        else:
+            messages.success(request, "安全设置已保存并施行")
+            return redirect("org:security")
+    return render(request, "org/security.html", {"form": form, "county": county},
+                  status=400 if form.errors else 200)

@@ -15,7 +15,15 @@ class OrgParams(PolicyParams):
         {"career": {"daily": "department", "meetings": "party_committee"}},
         "考核主体默认值（人员类别 → 日常/会议学习临时任务）", source="S0",
     )
-    # Accounts and sign-in (issue 16): GB/T 22239-2019 level 3 baseline, read at the county.
+
+
+class SecurityParams(PolicyParams):
+    """Accounts and sign-in (issue 16): GB/T 22239-2019 level 3 baseline, read at the county.
+
+    Its own module so that only the security administrator (``security.manage``) changes it; a
+    business role holding ``policy.edit`` cannot loosen the rules that protect its own accounts.
+    """
+
     password_min_length: int = param(8, "密码最小长度", source="等保2.0", ge=6, le=64)
     password_min_classes: int = param(3, "密码至少包含的字符类别数（大写、小写、数字、符号）", source="等保2.0",
                                       ge=1, le=4)

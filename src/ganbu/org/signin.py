@@ -37,15 +37,18 @@ def county_path() -> str:
 
 
 def security_params() -> Any:
-    """The org policy's sign-in parameters at the (first) county, cached for a minute per process."""
+    """The security policy (module ``security``) at the (first) county, cached for a minute per process."""
     global _params_cache
     now = time.monotonic()
     if _params_cache and now - _params_cache[0] < 60 and not settings.GANBU_TESTING:
         return _params_cache[1]
-    from ganbu.org.services import org_params
+    from ganbu.core.policy import PolicyMissing, policy_resolve
+    from ganbu.org.policy import SecurityParams
 
-    county = Org.objects.filter(kind=OrgKind.COUNTY).order_by("path").values_list("path", flat=True).first()
-    params = org_params(county or "", timezone.localdate())
+    try:
+        params = policy_resolve("security", county_path(), timezone.localdate()).params
+    except PolicyMissing:
+        params = SecurityParams()
     _params_cache = (now, params)
     return params
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/<int:user_id>/action/", admin_views.account_action, name="account_action"),
     path("accounts/users/search/", admin_views.user_search, name="user_search"),
     path("grants/", admin_views.grants, name="grants"),
+    path("security/", admin_views.security_settings, name="security"),
     path("grants/new/", admin_views.grant_new, name="grant_new"),
     path("grants/<int:grant_id>/end/", admin_views.grant_end, name="grant_end"),
 ]
