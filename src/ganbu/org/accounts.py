@@ -268,8 +268,15 @@ def separation_error(user: User, role: str, today: date | None = None) -> str:
     return ""
 
 
+def _where(request: Any) -> dict[str, str]:
+    from ganbu.org.signin import client_address, client_device
+
+    return {"address": client_address(request), "device": client_device(request)} if request is not None else {}
+
+
 @transaction.atomic
-def grant_create(*, actor: Any, user: User, role: str, org: Org, start: date | None = None) -> RoleGrant:
+def grant_create(*, actor: Any, user: User, role: str, org: Org, start: date | None = None,
+                 request: Any = None) -> RoleGrant:
     """The security administrator grants a role on a node; the grant reaches its subtree."""
     _require(actor, "roles.manage", org.path)
     if role not in ROLE_PERMS or role == Role.ADMIN:
@@ -290,12 +297,12 @@ def grant_create(*, actor: Any, user: User, role: str, org: Org, start: date | N
     else:
         grant = RoleGrant.objects.create(user=user, role=role, org=org, start=start or today)
     audit_record(actor=actor, action="role.grant", object_type="role_grant", object_id=grant.pk, org_path=org.path,
-                 after={"user": user.pk, "role": role, "org": org.pk, "scope": scope_in_words(org)})
+                 after={"user": user.pk, "role": role, "org": org.pk, "scope": scope_in_words(org), **_where(request)})
     return grant
 
 
 @transaction.atomic
-def grant_end(*, actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
+def grant_end(*, actor: Any, grant: RoleGrant, reason: str = "", request: Any = None) -> RoleGrant:
     """End a grant today; the row stays (who held what, when)."""
     _require(actor, "roles.manage", grant.org.path)
     if grant.user_id == actor.pk:
@@ -308,5 +315,6 @@ def grant_end(*, actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
     grant.save(update_fields=["start", "end"])
     audit_record(actor=actor, action="role.end", object_type="role_grant", object_id=grant.pk,
                  org_path=grant.org.path, before=before, after={"end": grant.end.isoformat(), "role": grant.role,
-                                                                "user": grant.user_id}, reason=reason)
+                                                                "user": grant.user_id, **_where(request)},
+                 reason=reason)
     return grant

@@ -188,7 +188,8 @@ def grants(request: HttpRequest) -> HttpResponse:
     form = GrantForm()
     return render(request, "org/grants.html", {
         "rows": table, "form": form, "can_manage": can_manage, "roles": Role.choices, "role_filter": role_filter,
-        "orgs": [(o, accounts.scope_in_words(o)) for o in queries.orgs_for(request.user, "roles.manage")],
+        "orgs": [(o, "　" * max(0, (len(o.path) - 6) // 3) + accounts.scope_in_words(o))
+                 for o in queries.orgs_for(request.user, "roles.manage")],  # the tree, indented by level
         "perm_table": _perm_table(),
     })
 
@@ -226,7 +227,7 @@ def grant_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, "请搜索并选择用户")
         return redirect("org:grants")
     try:
-        accounts.grant_create(actor=request.user, user=user, role=form.cleaned_data["role"], org=org)
+        accounts.grant_create(actor=request.user, user=user, role=form.cleaned_data["role"], org=org, request=request)
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
@@ -249,7 +250,7 @@ def grant_end(request: HttpRequest, grant_id: int) -> HttpResponse:
     if not has_perm(request.user, "roles.manage", grant.org.path):
         raise NotFound()
     try:
-        accounts.grant_end(actor=request.user, grant=grant, reason=request.POST.get("reason", "")[:200])
+        accounts.grant_end(actor=request.user, grant=grant, reason=request.POST.get("reason", "")[:200], request=request)
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
