@@ -29,7 +29,7 @@ from ganbu.core.access import has_perm
 
 pytestmark = pytest.mark.django_db
 MISSING = "999999"
-PUBLIC = {"login", "notices:board", "notices:detail", "notices:poster", "notices:circular", "api:openapi-json",
+PUBLIC = {"login", "account:otp_qr", "notices:board", "notices:detail", "notices:poster", "notices:circular", "api:openapi-json",
           "api:openapi-view", "api:api-root", "api:token_create"}
 SKIP = {"", "logout"}  # media files (DEBUG only); sign-out is a POST that ends the session
 

@@ -178,6 +178,8 @@ def test_two_factor_required_for_county_roles(world, client, settings):
     assert resp["Location"] == "/account/otp/" and "_auth_user_id" not in client.session
     page = client.get("/account/otp/").content.decode()
     assert "二维码" in page and 'id="otp-secret"' in page
+    qr = client.get("/account/otp/qr.svg")
+    assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
     assert client.post("/account/otp/", {"token": "000000"}).status_code == 400
     device = TOTPDevice.objects.get(user=world.users.county_org)
     device.throttle_reset()  # django-otp slows repeated wrong codes; the test does not wait

@@ -8,5 +8,6 @@ app_name = "account"
 urlpatterns = [
     path("password/", account_views.password, name="password"),
     path("otp/", account_views.otp, name="otp"),
+    path("otp/qr.svg", account_views.otp_qr, name="otp_qr"),
     path("sessions/", account_views.sessions, name="sessions"),
 ]

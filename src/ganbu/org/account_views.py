@@ -127,20 +127,29 @@ def otp(request: HttpRequest) -> HttpResponse:
             return _finish_login(request, user, pending.get("next") or "")
         form.add_error("token", OTP_WRONG)
         signin.failure_record(username=user.username, request=request)
-    qr = ""
-    secret = ""
-    if not device.confirmed:
-        import qrcode
-        import qrcode.image.svg
-
-        img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
-        buf = io.BytesIO()
-        img.save(buf)
-        qr = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
-        secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "registration/otp.html", {"form": form, "qr": qr, "secret": secret,
+    secret = base64.b32encode(device.bin_key).decode() if not device.confirmed else ""
+    return render(request, "registration/otp.html", {"form": form, "secret": secret,
                                                        "setup": not device.confirmed},
                   status=400 if form.errors else 200)
+
+
+def otp_qr(request: HttpRequest) -> HttpResponse:
+    """The QR code of the pending user's not-yet-confirmed device, as SVG (a URL, not inline data:
+    the content security policy allows images from this site only)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    pending = request.session.get(PENDING)
+    device = TOTPDevice.objects.filter(user_id=(pending or {}).get("user"), confirmed=False).first()
+    if device is None:
+        raise NotFound()
+    import qrcode
+    import qrcode.image.svg
+
+    buf = io.BytesIO()
+    qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buf)
+    resp = HttpResponse(buf.getvalue(), content_type="image/svg+xml")
+    resp["Cache-Control"] = "no-store"
+    return resp
 
 
 @require_POST
