@@ -163,6 +163,8 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, tpl, {"page": page, "rows": rows, "q": filters.get("q") or "", "form": form,
                                  "params": params.urlencode(),
                                  "can_export": has_perm(request.user, "roster.export"),
+                                 "can_roster": has_perm(request.user, "roster.export")
+                                 or has_perm(request.user, "roster.import"),
                                  "can_add": bool(perm_paths(request.user, "person.manage"))})
 
 
@@ -429,7 +431,9 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         job = roster.roster_import_start(actor=request.user, upload=form.cleaned_data["file"])
         return redirect("org:job", job_id=job.pk)
     return render(request, "org/roster.html", {"form": form, "can_import": True,
-                                               "can_export": has_perm(request.user, "roster.export"), "jobs": []},
+                                               "can_export": has_perm(request.user, "roster.export"),
+                                 "can_roster": has_perm(request.user, "roster.export")
+                                 or has_perm(request.user, "roster.import"), "jobs": []},
                   status=400 if request.method == "POST" else 200)
 
 
