@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "ganbu.assessment",
     "ganbu.targets",
     "ganbu.stationing",
+    "ganbu.diary",
+    "ganbu.reserves",
     "ganbu.subsidies",
     "ganbu.reports",
     "ganbu.api",

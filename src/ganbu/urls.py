@@ -25,6 +25,8 @@ urlpatterns = [
     path("assessment/", include("ganbu.assessment.urls")),
     path("targets/", include("ganbu.targets.urls")),
     path("stationing/", include("ganbu.stationing.urls")),
+    path("diary/", include("ganbu.diary.urls")),
+    path("reserves/", include("ganbu.reserves.urls")),
     path("subsidies/", include("ganbu.subsidies.urls")),
     path("cases/", include("ganbu.cases.urls")),
     path("public/", include("ganbu.notices.urls")),

@@ -32,7 +32,7 @@ def _not_found(request: Any, exc: Exception) -> Any:
     return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
 
-APPS = ["org", "attendance", "leave", "points", "assessment", "cases", "notices", "targets", "stationing",
+APPS = ["org", "attendance", "leave", "points", "assessment", "cases", "notices", "targets", "stationing", "diary",
         "subsidies", "core"]
 for _app in APPS:
     if importlib.util.find_spec(f"ganbu.{_app}.api") is not None:

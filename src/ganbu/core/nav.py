@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from ganbu.core.access import has_perm
 
-# (label, url name, permission needed anywhere; None = any signed-in user)
+# (label, url name, permission needed anywhere; None = any signed-in user; "@dotted.path" = a predicate
+# on the user, for entries that follow a fact rather than a role, e.g. "stationed in a village today")
 NAV: list[tuple[str, str, str | None]] = [
     ("首页", "home", None),
     ("组织架构", "org:tree", "org.view"),
@@ -24,6 +26,11 @@ NAV: list[tuple[str, str, str | None]] = [
     ("问责事项", "cases:list", "cases.view"),
     ("公示通报", "notices:manage", "notices.publish"),
     ("驻村选派资格", "stationing:eligibility", "stationing.manage"),
+    ("民情日记", "diary:mine", "@ganbu.diary.queries.nav_is_stationed"),
+    ("民情督办", "diary:matters", "diary.view"),
+    ("驻村联户", "diary:stations", "diary.view"),
+    ("后备干部", "reserves:county", "reserves.view"),
+    ("村书记关爱", "reserves:care", "care.manage"),
     ("细则设置", "core:policies", "policy.view"),
     ("工作日历", "core:calendar", "calendar.manage"),
     ("审计日志", "core:audit", "audit.view"),
@@ -40,7 +47,10 @@ def nav_items(user: Any) -> list[dict[str, str]]:
     items = []
     cadre = bool(getattr(user, "person_id", None))
     for label, name, perm in NAV:
-        if perm is not None and not has_perm(user, perm):
+        if perm is not None and perm.startswith("@"):
+            if not import_string(perm[1:])(user):
+                continue
+        elif perm is not None and not has_perm(user, perm):
             continue
         if name in SELF_SERVICE and not cadre:  # administrators without a person record (三员) have none
             continue

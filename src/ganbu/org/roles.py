@@ -84,3 +84,18 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
 # What every signed-in cadre may do about himself.
 SELF_PERMS = frozenset({"person.view", "attendance.sign", "attendance.view", "leave.apply", "leave.view",
                         "points.view", "cases.view", "cases.appeal", "assessment.view", "stationing.view"})
+
+# Township cadres in the villages (民情日记, 驻村联户) and reserve cadres, care for village secretaries
+# (DRY, STN-01/02, RSV, ORG-10). Kept as one block so the apps' permissions read in one place.
+_VILLAGE_WORK: dict[str, set[str]] = {
+    Role.ADMIN: {"diary.view", "diary.answer", "diary.harm", "diary.manage", "reserves.view", "reserves.manage",
+                 "care.manage"},
+    Role.COUNTY_ORG: {"diary.view", "diary.harm", "reserves.view", "reserves.manage", "care.manage"},
+    Role.COUNTY_RURAL: {"diary.view", "reserves.view"},
+    Role.COUNTY_DEPUTY: {"diary.view", "diary.harm", "reserves.view"},
+    Role.TOWNSHIP_SECRETARY: {"diary.view", "diary.answer", "diary.harm", "diary.manage", "reserves.view",
+                              "reserves.manage", "care.manage"},
+    Role.TOWNSHIP_HEAD: {"diary.view", "diary.answer", "reserves.view"},
+    Role.TOWNSHIP_OFFICE: {"diary.view", "diary.manage", "reserves.view", "reserves.manage", "care.manage"},
+}
+ROLE_PERMS = {role: perms | frozenset(_VILLAGE_WORK.get(role, ())) for role, perms in ROLE_PERMS.items()}
