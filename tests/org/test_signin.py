@@ -188,3 +188,12 @@ def test_two_factor_required_for_county_roles(world, client, settings):
     assert client.session["_auth_user_id"] == str(world.users.county_org.pk)
     other = client.__class__()
     assert _login(other, world.users.cadre_a.username, PW)["Location"] == "/"
+    # a lost phone: the system administrator resets the device; the next sign-in binds a new one
+    from ganbu.org.roles import Role
+    from ganbu.org.services import role_grant
+    from tests.conftest import _user
+
+    sysadmin = _user("sys_admin", "系统管理员")
+    role_grant(actor=None, user=sysadmin, role=Role.SYSTEM_ADMIN, org=world.county)
+    accounts.account_otp_reset(actor=sysadmin, user=world.users.county_org)
+    assert not TOTPDevice.objects.filter(user=world.users.county_org).exists()

@@ -218,6 +218,18 @@ def account_deactivate(*, actor: Any, user: User, reason: str) -> User:
     return user
 
 
+@transaction.atomic
+def account_otp_reset(*, actor: Any, user: User) -> int:
+    """A lost phone: the user's TOTP devices go; at the next sign-in he binds a new one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require(actor, "accounts.manage", user.person.org_path if user.person_id else None)
+    n, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="account.otp_reset", object_type="user", object_id=user.pk,
+                 org_path=user.person.org_path if user.person_id else "", after={"devices": n})
+    return n
+
+
 def accounts_visible(actor: Any) -> Any:
     """Users the actor may see on the accounts pages: everyone with a person in his scope, and the
     users without a person (administrators) for a county-wide administrator."""

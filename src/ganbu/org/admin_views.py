@@ -137,6 +137,9 @@ def account_action(request: HttpRequest, user_id: int) -> HttpResponse:
 
             account_unlock(actor=request.user, username=target.username)
             messages.success(request, f"已解除 {target} 的登录锁定")
+        elif action == "otp_reset":
+            accounts.account_otp_reset(actor=request.user, user=target)
+            messages.success(request, f"已重置 {target} 的动态验证码，下次登录时重新绑定")
         elif action == "end_sessions":
             from ganbu.org.signin import sessions_end
 
