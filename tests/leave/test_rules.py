@@ -147,7 +147,7 @@ def test_lv_07_overstay_is_absenteeism_with_days_and_measure():
     assert len(found) == 1
     f = found[0]
     assert f.rule_id == "LV-07" and f.key == "LV-07:leave:7"
-    assert f.facts["calendar_days"] == 3 and f.facts["absent_workdays"] == ["2024-03-08"]
+    assert f.facts["days"] == 1 and f.facts["absent_workdays"] == ["2024-03-08"]
     assert f.measure == S4.absenteeism_measure == "circular" and "旷工" in f.title
 
 
@@ -190,3 +190,54 @@ def test_lv_09_no_step_is_left_to_the_applicant(role, days, held):
     policy = S0 if role == rules.TOWNSHIP_CADRE else S4
     out = rules.skip_self(policy, rules.approval_chain(policy, rules.RequestFacts(role, days)), held)
     assert all((s.role, s.level) not in held for s in out if s.kind == "approve")
+
+
+# Qingming 2024: Thu 4 – Sat 6 April off, Sunday 7 April a make-up working day (State Council notice).
+QINGMING = WorkCalendar(overrides={date(2024, 4, 4): False, date(2024, 4, 5): False, date(2024, 4, 7): True},
+                        known_years=frozenset({2024}))
+
+
+def _leave(start, end, returned_on):
+    return rules.LeaveFacts(request_id=9, person_id=3, person_name="冯队员", org_path="330521100201",
+                            start=start, end=end, returned_on=returned_on)
+
+
+def test_lv_07_att_06_friday_leave_back_on_monday_is_no_overstay():
+    """A leave ending Friday, 销假 on Monday (the first working day after the weekend): no absenteeism."""
+    friday, monday = date(2024, 3, 8), date(2024, 3, 11)
+    assert rules.overstay_findings(S4, CAL, [_leave(date(2024, 3, 6), friday, monday)], today=monday) == []
+    # back on Tuesday instead: one working day (Monday), never the Saturday or the Sunday
+    [f] = rules.overstay_findings(S4, CAL, [_leave(date(2024, 3, 6), friday, monday + timedelta(days=1))],
+                                  today=monday + timedelta(days=1))
+    assert f.facts["days"] == 1 and f.facts["absent_workdays"] == ["2024-03-11"]
+    assert f.facts["from"] == f.facts["to"] == "2024-03-11" and "1个工作日" in f.title
+
+
+def test_lv_07_att_06_holiday_after_the_leave_is_not_counted():
+    """Leave to Wed 3 April 2024, back on Sun 7 April (make-up working day) after Qingming: no overstay;
+    back on Mon 8 April: one working day (the Sunday), not the holiday days."""
+    end = date(2024, 4, 3)
+    assert rules.overstay_findings(S4, QINGMING, [_leave(date(2024, 4, 1), end, date(2024, 4, 7))],
+                                   today=date(2024, 4, 8)) == []
+    [f] = rules.overstay_findings(S4, QINGMING, [_leave(date(2024, 4, 1), end, date(2024, 4, 8))],
+                                  today=date(2024, 4, 8))
+    assert f.facts["absent_workdays"] == ["2024-04-07"] and f.facts["days"] == 1
+
+
+def test_lv_07_open_overstay_counts_working_days_to_yesterday_and_grows():
+    """No 销假: the finding (same key) counts working days up to yesterday, growing night by night."""
+    leave = _leave(date(2024, 3, 4), date(2024, 3, 7), None)  # ends Thu, deadline Fri
+    [fri] = rules.overstay_findings(S4, CAL, [leave], today=date(2024, 3, 11))  # Mon night run: Fri counted
+    [tue] = rules.overstay_findings(S4, CAL, [leave], today=date(2024, 3, 13))
+    assert fri.key == tue.key
+    assert fri.facts["days"] == 1 and fri.facts["absent_workdays"] == ["2024-03-08"]
+    assert tue.facts["absent_workdays"] == ["2024-03-08", "2024-03-11", "2024-03-12"] and tue.facts["open_ended"]
+
+
+def test_lv_07_unexcused_weekend_away_is_not_absenteeism():
+    found = rules.unexcused_findings(S4, CAL, person_id=1, person_name="郑队员", org_path="330521100201",
+                                     days_away=[date(2024, 3, 8), date(2024, 3, 9), date(2024, 3, 10)],
+                                     leave_days_covered=[])
+    assert [f.facts["dates"] for f in found] == [["2024-03-08"]]
+    assert rules.unexcused_findings(S4, CAL, person_id=1, person_name="郑队员", org_path="330521100201",
+                                    days_away=[date(2024, 3, 9)], leave_days_covered=[]) == []

@@ -147,7 +147,8 @@ def test_lv_06_late_cancellation_is_flagged(submit, approve_all, lv):
     c = services.leave_cancel(actor=lv.users.team_1, request=req, returned_on=date(2024, 3, 7),
                               today=date(2024, 3, 11))
     assert c.late and c.deadline == date(2024, 3, 7)
-    assert c.authority_role == "county_org"  # filed with the org dept: cancel there too
+    # LV-06: 销假 goes to the authority that approved (the township), not to the county that only filed it
+    assert (c.authority_role, c.authority_org_path) == ("township_secretary", lv.t1.path)
 
 
 def test_lv_06_only_the_applicant_cancels_approved_leave(submit, approve_all, lv):
@@ -179,7 +180,8 @@ def test_lv_07_overstay_opens_case_and_circular_entry(submit, approve_all, lv):
     approve_all(req)
     services.leave_cancel(actor=lv.users.team_1, request=req, returned_on=date(2024, 3, 11), today=date(2024, 3, 11))
     case = Case.objects.get(rule_id="LV-07")
-    assert case.subject == lv.people.team_1 and case.facts["calendar_days"] == 3
+    # back on Monday: Friday is the one working day overstayed (ATT-06: the weekend never counts)
+    assert case.subject == lv.people.team_1 and case.facts["days"] == 1
     assert case.policy_version_id == req.policy_version_id
     notice = Notice.objects.get(kind=NoticeKind.CIRCULAR, key=f"leave-absenteeism:{lv.county.path}:2024-03")
     assert notice.versions.count() == 1
@@ -339,7 +341,9 @@ def test_lv_06_authority_is_told_of_the_cancellation(submit, approve_all, lv, dj
     with django_capture_on_commit_callbacks(execute=True):
         services.leave_cancel(actor=lv.users.team_1, request=req, returned_on=date(2024, 3, 7),
                               today=date(2024, 3, 7))
-    assert Notification.objects.filter(user=lv.users.county_org, key=f"leave:{req.pk}:cancel").exists()
+    # a 3-day leave is approved by the township and only filed with the county: the township confirms
+    assert Notification.objects.filter(user=lv.users.township_secretary, key=f"leave:{req.pk}:cancel").exists()
+    assert not Notification.objects.filter(user=lv.users.county_org, key=f"leave:{req.pk}:cancel").exists()
     assert not Notification.objects.filter(user=lv.users.village_secretary_a, key=f"leave:{req.pk}:cancel").exists()
 
 

@@ -27,10 +27,12 @@ def _routes(pk: int, step_id: int) -> list[tuple[str, str, dict]]:
         ("post", f"/leave/{pk}/withdraw/", {}),
         ("post", f"/leave/{pk}/cancel/", {"returned_on": "2024-03-08"}),
         ("post", f"/leave/{pk}/cancel/confirm/", {}),
+        ("post", f"/leave/{pk}/revoke/", {}),
         ("get", f"/leave/{pk}/pdf/", {}),
         ("get", f"/api/leave/{pk}", {}),
         ("post", f"/api/leave/{pk}/steps/{step_id}/decide", {"approve": True}),
         ("post", f"/api/leave/{pk}/cancel", {"returned_on": "2024-03-08"}),
+        ("post", f"/api/leave/{pk}/revoke", {}),
     ]
 
 

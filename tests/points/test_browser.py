@@ -9,7 +9,7 @@ import pytest
 from ganbu.cases.models import Appeal
 from ganbu.notices.models import NoticeVersion
 from ganbu.org.models import Person
-from ganbu.points.models import PointEntry
+from ganbu.points.models import CycleSummary, PointEntry
 
 
 @pytest.mark.browser
@@ -41,7 +41,15 @@ def test_pts_02_pub_01_dsc_02_record_approve_publish_public_view_and_appeal(worl
     office.goto(f"{live_server.url}/points/cycles/")
     office.click("button[value=half]")
     office.wait_for_load_state("networkidle")
+    # nothing irreversible on one click: the summary is previewed first (issue 10)
+    assert "参加排名" in office.inner_text("#confirm-summary") and not CycleSummary.objects.exists()
+    office.screenshot(path="/tmp/i10a-shots/points-half-confirm-desktop.png", full_page=True)
+    office.click("#confirm-button")
+    office.wait_for_load_state("networkidle")
     office.click("button[value=publish]")
+    office.wait_for_load_state("networkidle")
+    assert "将在" in office.inner_text("#confirm-summary") and NoticeVersion.objects.count() == 0
+    office.click("#confirm-button")
     office.wait_for_load_state("networkidle")
     assert NoticeVersion.objects.count() == 1
 

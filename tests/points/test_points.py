@@ -251,8 +251,10 @@ def test_pol_04_preview_shows_effect_of_draft_without_writing(world, pts, give, 
     by = {c.name: c for c in result["changes"]}
     assert (by[cadre.name].rank_now, by[cadre.name].rank_new) == (1, 2)
     assert by[cadre.name].total_new == 0
-    # adopted: bottom group of 3 covers both; draft: bottom 1 and line 30 → the secretary (25 deducted) drops out
-    assert {c.name for c in result["threshold_changes"]} == {sec.name}
+    # adopted: bottom group of 3 would cover both, but the first is in the reward group and never also
+    # in the bottom one (EDGE_TIE_RULE); draft: bottom 1 and line 30 → the secretary (25 deducted) drops
+    # out, and the cadre (now last of two, 0 points) comes in
+    assert {c.name for c in result["threshold_changes"]} == {sec.name, cadre.name}
     resp = login("township_secretary").get(reverse("points:preview"), {"version": draft.pk})
     assert resp.status_code == 200 and 'id="rank-changes">2<' in resp.content.decode()
     assert (PointEntry.objects.count(), Case.objects.count(), AuditEntry.objects.count(),
@@ -325,3 +327,58 @@ def test_pts_03_second_cycle_for_the_same_year_refused(world, pts, login):
     resp = login("office").post(reverse("points:cycles"), {"action": "open", "township": world.t1.pk,
                                                            "year": pts.year, "scope": "village"})
     assert resp.status_code == 400 and services.CYCLE_EXISTS in resp.content.decode()
+
+
+def test_pts_05_pts_06_unscored_cycle_ranks_nobody_and_states_the_edge_rule(world, pts, login):
+    """Issue 10: a cycle nobody has been scored in shows no ranks, no 奖励 and no 达到警示线 tags, and
+    the page states how edge ties are resolved."""
+    from ganbu.points.rules import EDGE_TIE_RULE, NOBODY_SCORED
+
+    html = login("office").get(reverse("points:ranking"), {"org": world.t1.pk}).content.decode()
+    assert NOBODY_SCORED in html and EDGE_TIE_RULE in html
+    assert "奖励 " not in html.split('id="ranking"')[1] and "达到警示线" not in html
+
+
+def test_pts_03_half_cycle_summary_previews_then_confirms(world, pts, login):
+    """Issue 10 (one click never does irreversible work): the first POST only shows what the summary
+    will do; with nobody scored it proposes no warning talks; the confirm POST writes it."""
+    from ganbu.points.models import CycleSummary
+
+    client = login("office")
+    resp = client.post(reverse("points:cycles"), {"action": "half", "cycle": pts.cycle.pk})
+    html = resp.content.decode()
+    assert resp.status_code == 200 and 'id="confirm-summary"' in html and "暂不排名" in html
+    assert not CycleSummary.objects.exists()
+    client.post(reverse("points:cycles"), {"action": "half", "cycle": pts.cycle.pk, "confirm": "1"})
+    summary = CycleSummary.objects.get()
+    assert summary.low_scorers == [] and all(r["rank"] is None for r in summary.rows)
+    resp = client.post(reverse("points:cycles"), {"action": "publish", "summary": summary.pk})
+    assert "不排名" in resp.content.decode() and summary.notice is None
+
+
+def test_pts_03_opening_a_cycle_previews_then_confirms(world, pts, login):
+    from ganbu.points.models import Cycle
+
+    client = login("office")
+    data = {"action": "open", "township": world.t1.pk, "year": pts.year + 1, "scope": "village"}
+    resp = client.post(reverse("points:cycles"), data)
+    assert "将建立" in resp.content.decode() and not Cycle.objects.filter(year=pts.year + 1).exists()
+    client.post(reverse("points:cycles"), {**data, "confirm": "1"})
+    assert Cycle.objects.filter(year=pts.year + 1).exists()
+
+
+def test_pts_02_overlong_note_is_refused_naming_the_field_and_the_form_keeps_what_was_typed(world, pts, login):
+    """Issue 10 (forms): a 20,000-character 事由 is refused in Chinese, nothing is written, and the
+    cadre, item and points typed are still selected."""
+    client = login("office")
+    resp = client.post(reverse("points:record"), {"person": world.people.cadre_a.pk, "item": pts.town.pk,
+                                                  "points": "2", "date": f"{pts.today:%Y-%m-%d}",
+                                                  "note": "事" * 20000})
+    html = resp.content.decode()
+    assert resp.status_code == 400 and "事由：事由最多 300 字（现有 20000 字）" in html
+    assert f'value="{pts.town.pk}" selected' in html and 'name="points" value="2"' in html
+    assert not PointEntry.objects.exists()
+    resp = client.post(reverse("points:catalogue"), {"scope": "village", "category": "镇级工作任务", "kind": "deduct",
+                                                     "name": "项" * 101, "default_points": "3"})
+    html = resp.content.decode()
+    assert resp.status_code == 400 and "项目最多 100 字" in html and 'value="deduct" selected' in html

@@ -96,10 +96,12 @@ def test_pts_06_second_time_in_term_proposes_removal_or_recall():
     assert first[0].finding.rule_id == "PTS-06"
 
 
-def test_pts_06_bottom_group_includes_ties_at_the_edge():
-    """PTS-06: the bottom group is by rank; a tie straddling the edge is wholly inside."""
+def test_pts_06_bottom_group_leaves_out_a_tie_crossing_the_edge():
+    """PTS-06 (EDGE_TIE_RULE): the bottom group is by rank; a tie straddling the edge stays out,
+    a tie wholly inside is in."""
     rows = [row(1, 10, rank=1), row(2, 5, rank=2), row(3, 5, rank=2), row(4, 1, rank=4)]
-    assert rules.bottom_group(rows, 2) == {2, 3, 4}
+    assert rules.bottom_group(rows, 2) == {4}
+    assert rules.bottom_group(rows, 3) == {2, 3, 4}
     assert rules.bottom_group(rows, 1) == {4}
 
 
@@ -118,13 +120,18 @@ def test_pts_05_reward_group_is_proportion_rounded_half_up(n, proportion):
     assert abs(D(size) - D(n) * proportion) <= D("0.5") or size == 1
 
 
-def test_pts_05_reward_amounts_to_the_fen_and_ties_share():
-    """PTS-05: each cadre in the top group gets the policy's amount, quantised to the fen."""
+def test_pts_05_reward_amounts_to_the_fen_and_edge_ties_stay_out():
+    """PTS-05: each cadre in the top group gets the policy's amount, quantised to the fen; a tie
+    crossing the edge of the group stays out (EDGE_TIE_RULE), a tie inside it shares."""
     rows = [row(i, 100 - i, rank=i) for i in range(1, 11)]
-    rows[2] = row(3, 98, rank=2)  # tie with rank 2
+    rows[2] = row(3, 98, rank=2)  # tie with rank 2: places 2–3 of a 2-place group
     paid = rules.rewards(rows, D("0.2"), D("666.666"))
-    assert [w.person_id for w in paid] == [1, 2, 3]
+    assert [w.person_id for w in paid] == [1]
     assert all(w.amount == D("666.67") for w in paid)
+    rows[1] = row(2, 99, rank=1)
+    rows[0] = row(1, 99, rank=1)  # 1 and 2 tied first: inside the 2 places, both paid
+    rows[2] = row(3, 98, rank=3)
+    assert [w.person_id for w in rules.rewards(rows, D("0.2"), D("1000"))] == [1, 2]
 
 
 def test_pts_03_low_scorers_are_the_bottom_group_worst_first():
@@ -146,3 +153,40 @@ def test_pol_04_preview_shows_rank_and_threshold_changes():
 def test_pts_03_cycle_is_one_year_with_half_cycle():
     """PTS-03: one cycle per year (12 months) with a summary at half-cycle."""
     assert rules.cycle_dates(2026, 12) == (date(2026, 1, 1), date(2026, 6, 30), date(2026, 12, 31))
+
+
+def _ranked(totals):
+    """RankRows from totals, ranked as SQL RANK() does."""
+    ranks = rules.competition_ranks(list(enumerate(totals)))
+    return [row(i, t, rank=ranks[i]) for i, t in enumerate(totals)]
+
+
+@given(totals=st.lists(st.integers(min_value=-60, max_value=60), min_size=1, max_size=60),
+       proportion=st.decimals(min_value=D("0.01"), max_value=D(1), places=2),
+       size=st.integers(min_value=1, max_value=80))
+def test_pts_05_pts_06_reward_and_bottom_groups_never_overlap(totals, proportion, size):
+    """PTS-05/PTS-06: whatever the scores, ties, proportion and bottom size, nobody is in both groups,
+    neither group grows past its size through ties, and an unscored cycle puts nobody in either."""
+    rows = _ranked([D(t) for t in totals])
+    top = rules.reward_group(rows, proportion)
+    bottom = rules.bottom_group(rows, size, proportion)
+    assert not top & bottom
+    assert len(top) <= rules.reward_group_size(len(rows), proportion)
+    assert len(bottom) <= size
+    if all(t == 0 for t in totals):
+        assert top == bottom == set()
+
+
+def test_pts_05_pts_06_48_tied_zeros_are_neither_rewarded_nor_warned():
+    """Issue 10: 48 cadres at 0 points used to be each labelled 奖励 and 达到警示线."""
+    rows = _ranked([D(0)] * 48)
+    p = params(bottom_group_size=3)
+    assert rules.rewards(rows, D("0.2"), D("1000")) == []
+    assert rules.low_scorers(rows, 3, D("0.2")) == []
+    assert rules.threshold_findings(p, rows, prior_hits={}, cycle_key="1", cycle_label="2024年度",
+                                    township_path="330521100", due=None, policy_version_id=None,
+                                    policy_ref="") == []
+    # one approved entry later: the 47 tied at the bottom straddle every edge, so nobody is warned by rank
+    rows = _ranked([D(5)] + [D(0)] * 47)
+    assert rules.bottom_group(rows, 3, D("0.2")) == set()
+    assert [w.person_id for w in rules.rewards(rows, D("0.2"), D("1000"))] == [0]

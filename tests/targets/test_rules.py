@@ -76,8 +76,10 @@ def test_tgt_07_first_year_deposit_second_year_resign(s3):
     findings = tgt_07_findings(s3, person_id=5, org_path="330521100201", term="2024-2026", failed_years=[2025, 2024],
                                policy_version_id=9, policy_ref="县细则 v1")
     assert [f.key for f in findings] == ["TGT-07:5:2024-2026:2024", "TGT-07:5:2024-2026:2025"]
-    assert findings[0].measure == "谈话诫勉、扣发相应保证金" and findings[0].facts["deposit_deduction"] == 600
-    assert findings[1].measure == "动员其辞职" and findings[1].facts["deposit_deduction"] is None
+    assert findings[0].facts["measures"] == ["谈话诫勉", "扣发相应保证金"] and findings[0].measure == "admonishment"
+    assert findings[0].facts["deposit_deduction"] == 600
+    assert findings[1].facts["measures"] == ["动员其辞职"] and findings[1].measure == "other"
+    assert findings[1].facts["deposit_deduction"] is None
     assert all(f.policy_version_id == 9 and f.rule_id == "TGT-07" for f in findings)
 
 

@@ -345,3 +345,38 @@ class SpotCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.at:%Y-%m-%d} {self.result}"
+
+
+class CorrectionRequest(models.Model):
+    """补签申请 (sign-in correction request): a cadre asks his office to correct one working day,
+    with a reason and evidence; the office approves or refuses it (ATT-03), never about himself."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已同意"
+        REFUSED = "refused", "未同意"
+
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+", verbose_name="申请人")
+    org_path = models.CharField(max_length=16, db_index=True)
+    date = models.DateField("补签日期")
+    wanted = models.CharField("申请记为", max_length=8, choices=DayStatusKind.choices, default=DayStatusKind.PRESENT)
+    reason = models.CharField("理由", max_length=300)
+    evidence = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name="证明材料")
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="审核人")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("审核意见", max_length=300, blank=True)
+    policy_version = models.ForeignKey("core.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["person", "date"])]
+        constraints = [models.UniqueConstraint(fields=["person", "date"], condition=models.Q(status="pending"),
+                                               name="correction_request_one_pending")]
+        verbose_name = "补签申请"
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.date} {self.status}"

@@ -40,6 +40,7 @@ class AttendanceParams(PolicyParams):
     absence_threshold_inclusive: bool = param(True, "达到即触发（否：超过才触发）", source="S0")
     absence_measures: dict[str, str] = param(DEFAULT_MEASURES, "旷工按人员类别的处理建议", source="S0")
     case_due_days: int | None = open_param(15, "问责事项办理期限（天）", ge=1)
+    correction_requests_per_month: int = param(3, "每人每月补签申请次数上限", source=NOT_FROM_SOURCE, ge=0, le=31)
     stationed_filing_workday: int = param(5, "驻村考勤表报备：次月第几个工作日前", source="S4", ge=1, le=20)
     stationed_filing_inclusive: bool = param(True, "报备期限当天仍算按时", source="S4")
     spot_checks_per_month: int = param(1, "每月对驻村干部抽查次数（至少）", source="S4", ge=0)
@@ -69,6 +70,7 @@ PRESETS = {
                 "absence_threshold_inclusive": True,
                 "absence_measures": DEFAULT_MEASURES,
                 "case_due_days": None,
+                "correction_requests_per_month": 3,
                 "regular_meeting_weekday": 0,
                 "regular_meeting_every_weeks": 2,
                 "study_weekday": 1,
@@ -87,6 +89,7 @@ PRESETS = {
                 "absence_threshold_inclusive": "S0 写「連續曠工15天」，读作达到即触发",
                 "absence_measures": "S0：按照《公務員法》……予以辭退的規定上報組織部門執行；事业人员、村干部按 ATT-06 分别处理",
                 "case_due_days": "原文未规定办理期限",
+                "correction_requests_per_month": "原文未规定补签次数（非原文规定，建议值：每月 3 次）",
                 "regular_meeting_weekday": "S0：鎮干部隔周星期一開例會",
                 "regular_meeting_every_weeks": "S0：隔周",
                 "study_weekday": "S0：每月第一周星期二組織專題學習一次",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from ganbu.attendance import rules
 from ganbu.attendance.models import (
     Correction,
+    CorrectionRequest,
     DaySheet,
     DayStatus,
     DayStatusKind,
@@ -60,7 +62,27 @@ MEETING_TITLE = "请填写会议名称"
 MEETING_KIND = "会议类别无效"
 MEETING_PERSON = "参会人员不属于本镇"
 CLOSE_FUTURE = "不能对尚未到来的日期日结"
+CR_NOT_WORKDAY = "补签日期不是工作日，无需补签"
+CR_FUTURE = "不能为今天以后的日期申请补签"
+CR_REASON = "请填写补签理由"
+CR_DUPLICATE = "该日已有待审核的补签申请"
+CR_ALREADY_PRESENT = "该日已记为出勤，无需补签"
+CR_CAP = "本月补签申请已达上限（每月 {cap} 次，细则规定），如确有需要请联系党政办"
+CR_DONE = "该补签申请已处理"
+CR_NOTE_REQUIRED = "不同意时请填写意见"
+CR_BAD_STATUS = "补签只能申请记为出勤、开会或出差"
 NO_POLICY = "本镇在该日期没有施行中的考勤细则，请先在「细则设置」中施行"
+
+
+TOO_LONG = "{label}最多 {n} 字（现有 {m} 字）"
+
+
+def _limit(value: str | None, n: int, label: str, field: str) -> str:
+    """Refuse (never truncate, never a database error) text longer than its column allows."""
+    text = (value or "").strip()
+    if len(text) > n:
+        raise AttendanceError(TOO_LONG.format(label=label, n=n, m=len(text)), field)
+    return text
 
 
 class AttendanceError(ValidationError):
@@ -115,6 +137,18 @@ def _insert_signin(sign: SignIn, actor: Any, action: str) -> tuple[SignIn, bool]
     except IntegrityError:
         return SignIn.objects.get(person_id=sign.person_id, date=sign.date), False
     return sign, True
+
+
+def signin_state(*, person: Person, at: datetime | None = None) -> str | None:
+    """Why a sign-in tapped now would be refused (ATT-03): not a working day, sheet stamped, or
+    after the cut-off; None when the button may be used. The page shows it before the tap; the
+    sign-in itself applies the same rule."""
+    at = at or _now()
+    local = timezone.localtime(at)
+    policy = resolve(person.org_path, local.date())
+    return rules.signin_refusal(cutoff=policy.params.signin_cutoff, local_time=local.time(),
+                                is_workday=work_calendar(person.org_path).is_workday(local.date()),
+                                stamped=_stamped(person.org_path, local.date()))
 
 
 def signin_record(*, actor: Any, person: Person, at: datetime | None = None, lat: float | None = None,
@@ -210,8 +244,76 @@ def _daily_posts(params: Any, org_path: str, on: date) -> Any:
         Q(end__isnull=True) | Q(end__gte=on))
 
 
+def _day_rows(org: Org, on: date, policy: ResolvedPolicy[Any]) -> tuple[list[DayStatus], set[int]]:
+    """The DayStatus rows a close of ``on`` writes (unsaved), and who was corrected by hand (kept)."""
+    params = policy.params
+    cal = work_calendar(org.path)
+    posts = _daily_posts(params, org.path, on)
+    stationed_posts = Post.objects.filter(person=OuterRef("pk"), title__in=list(STATIONED_TITLES),
+                                          start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+    evidence = Evidence.objects.filter(person=OuterRef("pk"), start__lte=on, end__gte=on).order_by("kind")
+    # The daily cadres first, then their facts: by a list of ids, not a subquery, PostgreSQL
+    # plans the per-person probes for the few hundred there are rather than for every post
+    # in the table (a hashed scan of the day's sign-ins and JIT compilation, ~0.1 s a county).
+    daily = list(posts.order_by().values_list("person_id", flat=True).distinct())
+    people = (Person.objects.filter(pk__in=daily)
+              .annotate(signed=Exists(SignIn.objects.filter(person=OuterRef("pk"), date=on)),
+                        ev=Subquery(evidence.values("kind")[:1]), stn=Exists(stationed_posts))
+              .values_list("pk", "org_path", "signed", "ev", "stn"))
+    on_leave = _leave_person_ids(org.path, on)
+    corrected = set(DayStatus.objects.filter(date=on, org_path__startswith=org.path, corrected=True)
+                    .values_list("person_id", flat=True))
+    provisional = cal.is_provisional(on)
+    rows = []
+    for pid, path, signed, ev, stn in people:
+        if pid in corrected:
+            continue
+        status = rules.day_status(params, rules.DayFacts(signed_in=signed, on_leave=pid in on_leave,
+                                                         leave_kind=on_leave.get(pid, ""), evidence=ev or ""))
+        rows.append(DayStatus(person_id=pid, date=on, status=status, org_path=path, county=path[:6],
+                              stationed=stn, policy_version_id=policy.version_id, policy_ref=policy.ref,
+                              provisional=provisional))
+    return rows, corrected
+
+
+def day_close_plan(*, org: Org, on: date) -> str:
+    """Read-only: what closing the day will record, computed by the rows the close itself writes,
+    e.g. "13 人将记为缺勤，扣款合计 260 元"."""
+    if on > today():
+        raise AttendanceError(CLOSE_FUTURE, "date")
+    if not work_calendar(org.path).is_workday(on):
+        return f"{on:%m月%d日}不是工作日，日结不记录任何考勤。"
+    policy = resolve(org.path, on)
+    rows, corrected = _day_rows(org, on, policy)
+    absent = sum(r.status == DayStatusKind.ABSENT for r in rows)
+    labels = dict(DayStatusKind.choices)
+    counts = "，".join(f"{labels[k]} {n} 人" for k in DayStatusKind.values
+                      if (n := sum(r.status == k for r in rows)) and k != DayStatusKind.ABSENT)
+    again = "（已日结过：重新计算，手工更正的不变）" if DaySheet.objects.filter(
+        org=org, date=on, closed_at__isnull=False).exists() else ""
+    text = (f"将日结 {on:%Y年%m月%d日}{again}：{len(rows)} 人，{counts or '无人出勤'}；"
+            f"{absent} 人将记为缺勤，扣款合计 {rules.deduction(policy.params, absent)} 元")
+    if corrected:
+        text += f"；{len(corrected)} 人已手工更正，保持不变"
+    stationed = sum(r.status == DayStatusKind.ABSENT and r.stationed for r in rows)
+    if stationed:
+        text += f"；其中驻村干部 {stationed} 人无假不在岗，将按旷工处理并在全县通报"
+    return text + "。"
+
+
+def daysheet_stamp_plan(*, org: Org, on: date) -> str:
+    """Read-only: what stamping the sheet (盖章停签) will freeze."""
+    policy = resolve(org.path, on)
+    expected = set(_daily_posts(policy.params, org.path, on).values_list("person_id", flat=True))
+    signed = set(SignIn.objects.filter(org_path__startswith=org.path, date=on).values_list("person_id", flat=True))
+    missing = len(expected - signed)
+    return (f"盖章停签后 {on:%m月%d日} 不能再签到：已签到 {len(expected & signed)} 人，未签到 {missing} 人；"
+            "此后的改动只能由授权人员更正并说明理由。")
+
+
 def day_close(*, actor: Any, org: Org, on: date) -> DaySheet:
-    """Write one DayStatus per cadre who signs in daily, in bulk (ATT-04), then check ATT-06.
+    """Write one DayStatus per cadre who signs in daily, in bulk (ATT-04), then check ATT-06 and
+    LV-07 (a stationed cadre away without leave).
 
     Idempotent: closing again recomputes every row not corrected by hand; a non-working day
     writes nothing.
@@ -222,37 +324,12 @@ def day_close(*, actor: Any, org: Org, on: date) -> DaySheet:
         raise AttendanceError(CLOSE_FUTURE, "date")
     cal = work_calendar(org.path)
     policy = resolve(org.path, on)
-    params = policy.params
     with transaction.atomic():
         sheet, _ = DaySheet.objects.get_or_create(org=org, date=on, defaults={"org_path": org.path})
         sheet = DaySheet.objects.select_for_update().get(pk=sheet.pk)
         if not cal.is_workday(on):
             return sheet
-        posts = _daily_posts(params, org.path, on)
-        stationed_posts = Post.objects.filter(person=OuterRef("pk"), title__in=list(STATIONED_TITLES),
-                                              start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
-        evidence = Evidence.objects.filter(person=OuterRef("pk"), start__lte=on, end__gte=on).order_by("kind")
-        # The daily cadres first, then their facts: by a list of ids, not a subquery, PostgreSQL
-        # plans the per-person probes for the few hundred there are rather than for every post
-        # in the table (a hashed scan of the day's sign-ins and JIT compilation, ~0.1 s a county).
-        daily = list(posts.order_by().values_list("person_id", flat=True).distinct())
-        people = (Person.objects.filter(pk__in=daily)
-                  .annotate(signed=Exists(SignIn.objects.filter(person=OuterRef("pk"), date=on)),
-                            ev=Subquery(evidence.values("kind")[:1]), stn=Exists(stationed_posts))
-                  .values_list("pk", "org_path", "signed", "ev", "stn"))
-        on_leave = _leave_person_ids(org.path, on)
-        corrected = set(DayStatus.objects.filter(date=on, org_path__startswith=org.path, corrected=True)
-                        .values_list("person_id", flat=True))
-        provisional = cal.is_provisional(on)
-        rows = []
-        for pid, path, signed, ev, stn in people:
-            if pid in corrected:
-                continue
-            status = rules.day_status(params, rules.DayFacts(signed_in=signed, on_leave=pid in on_leave,
-                                                             leave_kind=on_leave.get(pid, ""), evidence=ev or ""))
-            rows.append(DayStatus(person_id=pid, date=on, status=status, org_path=path, county=path[:6],
-                                  stationed=stn, policy_version_id=policy.version_id, policy_ref=policy.ref,
-                                  provisional=provisional))
+        rows, corrected = _day_rows(org, on, policy)
         DayStatus.objects.bulk_create(
             rows, batch_size=1000, update_conflicts=True, unique_fields=["person", "date"],
             update_fields=["status", "org_path", "county", "stationed", "policy_version", "policy_ref", "provisional"],
@@ -270,7 +347,26 @@ def day_close(*, actor: Any, org: Org, on: date) -> DaySheet:
     absent = [r.person_id for r in rows if r.status == DayStatusKind.ABSENT]
     if absent:
         absence_evaluate(person_ids=absent, on=on, actor=actor)
+        _report_unexcused([r.person_id for r in rows if r.status == DayStatusKind.ABSENT and r.stationed], on, actor)
     return sheet
+
+
+def _report_unexcused(person_ids: list[int], on: date, actor: Any) -> int:
+    """LV-07's other path: a stationed cadre away on a working day with no approved leave (the day
+    closed absent: no sign-in, no leave, no evidence) is absenteeism, circulated county-wide."""
+    if not person_ids:
+        return 0
+    try:
+        from ganbu.leave.services import leave_report_unexcused
+    except ImportError:  # leave app not installed
+        return 0
+    opened = 0
+    for person in Person.objects.filter(pk__in=person_ids).order_by("pk"):
+        try:
+            opened += leave_report_unexcused(actor=actor, person=person, days_away=[on])
+        except PolicyMissing:
+            continue
+    return opened
 
 
 def tally_refresh(*, org_path: str, month: date, person_ids: list[int] | None = None) -> int:
@@ -357,6 +453,7 @@ def daystatus_correct(*, actor: Any, day: DayStatus, status: str, reason: str, u
         raise AttendanceError(RECUSED)
     if not (reason or "").strip():
         raise AttendanceError(REASON_REQUIRED, "reason")
+    _limit(reason, 300, "更正理由", "reason")
     if status not in DayStatusKind.values:
         raise AttendanceError(BAD_STATUS, "status")
     with transaction.atomic():
@@ -390,6 +487,7 @@ def evidence_add(*, actor: Any, person: Person, kind: str, start: date, end: dat
         raise AttendanceError(EVIDENCE_KIND, "kind")
     if end < start:
         raise AttendanceError(EVIDENCE_DATES, "end")
+    note = _limit(note, 200, "说明", "note")
     with transaction.atomic():
         attachment = attachment_store(actor=actor, upload=upload, org_path=person.org_path)
         ev = Evidence.objects.create(person=person, org_path=person.org_path, kind=kind, start=start, end=end,
@@ -400,6 +498,20 @@ def evidence_add(*, actor: Any, person: Person, kind: str, start: date, end: dat
 
 
 # --- monthly publication (ATT-05) -------------------------------------------------------------
+def monthly_publish_plan(*, org: Org, month: date) -> str:
+    """Read-only: what publishing the month will put on the public board."""
+    from ganbu.attendance.queries import monthly_stats
+    from ganbu.notices.models import Notice
+
+    stats = monthly_stats(org=org, month=month)
+    absent = sum(r.absent for r in stats.rows)
+    total = sum((r.deduction for r in stats.rows), Decimal("0.00"))
+    notice = Notice.objects.filter(key=f"attendance:{org.path}:{month:%Y-%m}").first()
+    again = f"（已发布过 {notice.versions.count()} 版：将作为新版本发布）" if notice else ""
+    return (f"将在公示栏公开发布{org.name}{month:%Y年%m月}考勤{again}：{len(stats.rows)} 人，缺勤合计 {absent} 次，"
+            f"扣款合计 {total} 元；公示内容不含身份证号和电话，发布后冻结，更正只能发布新版本。")
+
+
 def monthly_publish(*, actor: Any, org: Org, month: date) -> Any:
     """Publish the month's figures to the public board; IDs and phones are masked by notices."""
     from ganbu.attendance.queries import monthly_stats
@@ -577,6 +689,7 @@ def spot_check_record(*, actor: Any, person: Person, method: str, result: str, a
         raise AttendanceError(BAD_RESULT, "result")
     if not _is_stationed(person, timezone.localtime(at).date()):
         raise AttendanceError(NOT_STATIONED, "person")
+    note = _limit(note, 300, "说明", "note")
     check = SpotCheck.objects.create(person=person, org_path=person.org_path, at=at, method=method, result=result,
                                      note=note[:300], checker=actor)
     audit_record(actor=actor, action="attendance.spot_check", object_type="spot_check", object_id=check.pk,
@@ -593,6 +706,7 @@ def meeting_create(*, actor: Any, org: Org, kind: str, title: str, on: date) -> 
         raise AttendanceError(MEETING_KIND, "kind")
     if not (title or "").strip():
         raise AttendanceError(MEETING_TITLE, "title")
+    title = _limit(title, 200, "会议名称", "title")
     meeting = Meeting.objects.create(org=org, org_path=org.path, kind=kind, title=title.strip(), date=on,
                                      created_by=actor)
     audit_record(actor=actor, action="meeting.create", object_type="meeting", object_id=meeting.pk,
@@ -619,6 +733,7 @@ def meeting_attendance_record(*, actor: Any, meeting: Meeting, statuses: dict[in
         raise AttendanceError(MEETING_PERSON, "person")
     if any(s not in MeetingAttendance.Status.values for s in statuses.values()):
         raise AttendanceError(BAD_STATUS, "status")
+    _limit(minutes, 20000, "会议记录", "minutes")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     before = {"held": meeting.held, "attendance": dict(meeting.attendance.values_list("person_id", "status"))}
     MeetingAttendance.objects.bulk_create(
@@ -643,6 +758,9 @@ def weekly_report_submit(*, actor: Any, meeting: Meeting, last_work: str, plan: 
         raise AttendanceError(NOT_ALLOWED)
     if meeting.kind != MeetingKind.REGULAR:
         raise AttendanceError(REPORT_NOT_REGULAR)
+    _limit(last_work, 5000, "上期工作", "last_work")
+    _limit(plan, 5000, "本周计划", "plan")
+    _limit(suggestions, 5000, "工作建议", "suggestions")
     if not (last_work or "").strip() or not (plan or "").strip():
         raise AttendanceError(REPORT_REQUIRED, "plan" if (last_work or "").strip() else "last_work")
     report, created = WeeklyReport.objects.update_or_create(
@@ -714,3 +832,126 @@ def duty_gaps_notify(*, org: Org, now: datetime) -> int:
         sent += notify(users=users, title=f"值班缺口：{s:%m月%d日 %H:%M} 至 {e:%m月%d日 %H:%M} 无人值班",
                        kind="duty", url="/attendance/duty/", key=f"duty-gap:{org.path}:{s:%Y%m%d%H%M}")
     return sent
+
+
+# --- sign-in correction requests (补签申请, ATT-03) ----------------------------------------------
+def correction_requests_used(person: Person, month: date) -> int:
+    """How many correction requests the cadre has made for days of this month (refused ones count)."""
+    first, last = month_bounds(month)
+    return CorrectionRequest.objects.filter(person=person, date__range=(first, last)).count()
+
+
+@transaction.atomic
+def correction_request_submit(*, actor: Any, person: Person, day: date, reason: str, wanted: str = "present",
+                              upload: Any = None) -> CorrectionRequest:
+    """A cadre asks his office to correct one past working day, with a reason and evidence; the
+    policy caps how many a month; the township office is told in its inbox."""
+    if getattr(actor, "person_id", None) != person.pk:
+        raise AttendanceError(NOT_ALLOWED)
+    if day > today():
+        raise AttendanceError(CR_FUTURE, "date")
+    if not work_calendar(person.org_path).is_workday(day):
+        raise AttendanceError(CR_NOT_WORKDAY, "date")
+    if not (reason or "").strip():
+        raise AttendanceError(CR_REASON, "reason")
+    _limit(reason, 300, "理由", "reason")
+    if wanted not in (DayStatusKind.PRESENT, DayStatusKind.MEETING, DayStatusKind.TRIP):
+        raise AttendanceError(CR_BAD_STATUS, "wanted")
+    policy = resolve(person.org_path, day)
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # the monthly cap under a lock
+    cap = policy.params.correction_requests_per_month
+    if correction_requests_used(person, day) >= cap:
+        raise AttendanceError(CR_CAP.format(cap=cap), "date")
+    if CorrectionRequest.objects.filter(person=person, date=day, status=CorrectionRequest.Status.PENDING).exists():
+        raise AttendanceError(CR_DUPLICATE, "date")
+    closed = DayStatus.objects.filter(person=person, date=day).values_list("status", flat=True).first()
+    if closed in rules.COUNTS_PRESENT or (closed is None and SignIn.objects.filter(person=person, date=day).exists()):
+        raise AttendanceError(CR_ALREADY_PRESENT, "date")
+    attachment = attachment_store(actor=actor, upload=upload, org_path=person.org_path) if upload else None
+    req = CorrectionRequest.objects.create(person=person, org_path=person.org_path, date=day, wanted=wanted,
+                                           reason=reason.strip(), evidence=attachment,
+                                           policy_version_id=policy.version_id)
+    audit_record(actor=actor, action="attendance.correction_request", object_type="correction_request",
+                 object_id=req.pk, org_path=person.org_path, after=snapshot(req))
+    users = users_with_role("township_office", township_path(person.org_path))
+    title = f"{person.name}申请补签 {day:%m月%d日}（{req.get_wanted_display()}）"
+    transaction.on_commit(lambda: notify(users=users, title=title, body=req.reason, kind="attendance",
+                                         url="/attendance/corrections/", key=f"correction-request:{req.pk}"))
+    return req
+
+
+def correction_request_decide(*, actor: Any, request: CorrectionRequest, approve: bool, note: str = ""
+                              ) -> CorrectionRequest:
+    """The office approves (the day is corrected, with the request as its reason) or refuses with a
+    note. Nobody decides his own request (core.recusal): it passes to another authorised person."""
+    from ganbu.core.recusal import RecusalError, ensure_not_subject
+
+    if not has_perm(actor, "attendance.correct", request.org_path):
+        raise AttendanceError(NOT_ALLOWED)
+    try:
+        ensure_not_subject(actor, request.person_id)
+    except RecusalError as exc:
+        raise AttendanceError(exc.message) from None
+    if not approve and not (note or "").strip():
+        raise AttendanceError(CR_NOTE_REQUIRED, "note")
+    with transaction.atomic():
+        req = CorrectionRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+        if req.status != CorrectionRequest.Status.PENDING:
+            raise AttendanceError(CR_DONE)
+        before = snapshot(req)
+        req.status = CorrectionRequest.Status.APPROVED if approve else CorrectionRequest.Status.REFUSED
+        req.decided_by, req.decided_at, req.decision_note = actor, _now(), (note or "").strip()[:300]
+        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(actor=actor, action="attendance.correction_decide", object_type="correction_request",
+                     object_id=req.pk, org_path=req.org_path, before=before, after=snapshot(req), reason=note)
+        if approve:
+            reason = f"补签申请（{req.created_at:%m月%d日}提交）已同意：{req.reason}"[:300]
+            day = DayStatus.objects.filter(person=req.person, date=req.date).first()
+            if day is None:  # the day is not closed yet: write it now, marked as corrected
+                policy = resolve(req.org_path, req.date)
+                day = DayStatus.objects.create(
+                    person=req.person, date=req.date, status=DayStatusKind.ABSENT, org_path=req.org_path,
+                    county=req.org_path[:6], stationed=_is_stationed(req.person, req.date),
+                    policy_version_id=policy.version_id, policy_ref=policy.ref,
+                    provisional=work_calendar(req.org_path).is_provisional(req.date))
+            Correction.objects.create(day=day, before=day.status, after=req.wanted, reason=reason, actor=actor,
+                                      evidence=req.evidence)
+            day.status, day.corrected, day.note = req.wanted, True, reason[:200]
+            day.save(update_fields=["status", "corrected", "note"])
+            tally_refresh(org_path=day.org_path, month=day.date, person_ids=[day.person_id])
+            if day.stationed:
+                _void_tables(township_path(day.org_path), day.date.replace(day=1), actor, f"{day.date} 补签更正")
+    users = list(User.objects.filter(person_id=req.person_id))
+    verdict = "已同意" if approve else f"未同意：{req.decision_note}"
+    transaction.on_commit(lambda: notify(users=users, title=f"您的补签申请（{req.date:%m月%d日}）{verdict}",
+                                         kind="attendance", url="/attendance/signin/",
+                                         key=f"correction-decided:{req.pk}"))
+    return req
+
+
+# --- proof of presence (ATT-09) ---------------------------------------------------------------
+def attendance_policy_use_geofence(*, actor: Any, org: Org, on: date, radius_m: int | None = None) -> Any:
+    """A township turns on the geofence for sign-in (ATT-09): a new version of its attendance policy
+    with ``proof_mode = geofence`` (and the radius, if given), adopted from ``on``."""
+    from ganbu.core.models import PolicyVersion
+    from ganbu.core.policy import policy_adopt, policy_revise
+
+    current = (PolicyVersion.objects.filter(org=org, module="attendance", status=PolicyVersion.Status.ADOPTED,
+                                            period_start__lte=on).order_by("-period_start", "-version").first())
+    values: dict[str, Any] = {"proof_mode": "geofence"}
+    if radius_m is not None:
+        values["geofence_radius_m"] = radius_m
+    if current is None:
+        raise AttendanceError(NO_POLICY)
+    draft = policy_revise(actor=actor, version=current, values=values)
+    return policy_adopt(actor=actor, version=draft)
+
+
+def geofence_words(distance_m: float | None, radius_m: int, mode: str) -> str:
+    """The office sheet's words for a sign-in's distance from the office (ATT-09)."""
+    if distance_m is None:
+        return "未定位"
+    where = f"约 {distance_m / 1000:.1f} 公里" if distance_m >= 1000 else f"约 {int(distance_m)} 米"
+    if distance_m > radius_m:
+        return f"超出围栏：距办公地点{where}（允许 {radius_m} 米）" + ("" if mode == "geofence" else "，本镇未强制定位")
+    return f"在围栏内（{where}）"

@@ -5,6 +5,9 @@ from ganbu.attendance import views
 app_name = "attendance"
 urlpatterns = [
     path("signin/", views.signin, name="signin"),
+    path("signin/correction/", views.correction_request, name="correction_request"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("corrections/<int:pk>/evidence/", views.correction_evidence, name="correction_evidence"),
     path("proxy/", views.proxy, name="proxy"),
     path("qr/", views.qr, name="qr"),
     path("sheet/", views.sheet, name="sheet"),

@@ -96,15 +96,56 @@ def _float(raw: str | None) -> float | None:
         return None
 
 
+def _confirm(request: HttpRequest, *, title: str, lines: list[str], back: str) -> HttpResponse:
+    """The confirm step of an irreversible action: what will happen (computed by the same service
+    the action uses), and the same POST again with ``confirm=1``."""
+    hidden = [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")]
+    return render(request, "attendance/confirm.html", {"title": title, "lines": lines, "hidden": hidden,
+                                                       "action": request.path, "back": back})
+
+
 # --- sign-in (ATT-01..03, ATT-09) -------------------------------------------------------------
+def _month_calendar(person: Person, month: date) -> list[list[dict[str, Any]]]:
+    """The cadre's month as weeks of days: each day's closed status, or today's sign-in, a pending
+    补签 request, and whether it is a working day of the official calendar."""
+    from ganbu.attendance.models import CorrectionRequest
+
+    first, last = services.month_bounds(month)
+    cal = work_calendar(person.org_path)
+    closed = dict(DayStatus.objects.filter(person=person, date__range=(first, last)).values_list("date", "status"))
+    signed = set(SignIn.objects.filter(person=person, date__range=(first, last)).values_list("date", flat=True))
+    asked = dict(CorrectionRequest.objects.filter(person=person, date__range=(first, last))
+                 .order_by("created_at").values_list("date", "status"))
+    labels = dict(DayStatusKind.choices)
+    today = services.today()
+    weeks: list[list[dict[str, Any]]] = []
+    day = first - timedelta(days=first.weekday())
+    while day <= last:
+        week = []
+        for _ in range(7):
+            status = closed.get(day) or ("present" if day in signed else "")
+            workday = cal.is_workday(day)
+            week.append({
+                "date": day, "in_month": first <= day <= last, "workday": workday, "today": day == today,
+                "status": status, "label": labels.get(status, "") if status else ("" if workday else "休"),
+                "request": dict(CorrectionRequest.Status.choices).get(asked.get(day, ""), ""),
+                "can_ask": first <= day <= min(last, today) and workday and status not in rules.COUNTS_PRESENT
+                and asked.get(day) != CorrectionRequest.Status.PENDING,
+            })
+            day += timedelta(days=1)
+        weeks.append(week)
+    return weeks
+
+
 @login_required
 @guarded
 def signin(request: HttpRequest) -> HttpResponse:
+    """The cadre's phone page: the sign-in button says before the tap whether it can work (ATT-03),
+    his month as a calendar, and a 补签 request for a past working day."""
     person = Person.objects.filter(pk=request.user.person_id).select_related("org").first() \
         if request.user.person_id else None
     error = ""
     status = 200
-    today = services.today()
     if request.method == "POST":
         if person is None:
             error, status = NO_PERSON, 400
@@ -119,22 +160,105 @@ def signin(request: HttpRequest) -> HttpResponse:
                 return redirect("attendance:signin")
             except ValidationError as exc:
                 error, status = _msg(exc), 400
+    return _signin_page(request, person, error=error, status=status)
+
+
+def _signin_page(request: HttpRequest, person: Person | None, *, error: str = "", status: int = 200,
+                 cr_error: str = "", month: date | None = None) -> HttpResponse:
+    today = services.today()
     record = SignIn.objects.filter(person=person, date=today).first() if person else None
     policy = None
+    closed_reason = None
     if person:
         try:
             policy = services.resolve(person.org_path, today)
+            closed_reason = services.signin_state(person=person)
         except ValidationError as exc:
             policy, error = None, error or _msg(exc)
+    if month is None:
+        try:
+            month = _month(request.GET.get("month"))
+        except ValidationError:
+            month = today.replace(day=1)
+    month = min(month, today.replace(day=1))
     can_proxy = has_perm(request.user, "attendance.sign_for")
-    month_days = list(DayStatus.objects.filter(person=person, date__range=services.month_bounds(today))
-                      .order_by("date").values_list("date", "status")) if person else []
-    labels = dict(DayStatusKind.choices)
+    used = services.correction_requests_used(person, month) if person else 0
+    cap = policy.params.correction_requests_per_month if policy else 0
     return render(request, "attendance/signin.html", {
-        "month_days": [(d, labels.get(s, s), s) for d, s in month_days],
+        "weeks": _month_calendar(person, month) if person else [], "month": month,
+        "prev_month": (month - timedelta(days=1)).replace(day=1),
+        "next_month": (month + timedelta(days=32)).replace(day=1) if month < today.replace(day=1) else None,
         "person": person, "record": record, "error": error, "today": today, "policy": policy,
+        "closed_reason": closed_reason, "cr_used": used, "cr_cap": cap, "cr_left": max(0, cap - used),
+        "cr_error": cr_error, "cr": request.POST if cr_error else {},
         "can_proxy": can_proxy, "no_person": NO_PERSON, "qr": (request.GET.get("qr") or "")[:32],
     }, status=status)
+
+
+@login_required
+@require_POST
+@guarded
+def correction_request(request: HttpRequest) -> HttpResponse:
+    """A cadre's 补签申请: one past working day, a reason and evidence, to the office's inbox."""
+    from ganbu.attendance.forms import CorrectionRequestForm
+
+    person = Person.objects.filter(pk=request.user.person_id).first() if request.user.person_id else None
+    if person is None:
+        raise NotFound()
+    form = CorrectionRequestForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError({k: v[0] for k, v in form.errors.items()})
+        services.correction_request_submit(actor=request.user, person=person, day=form.cleaned_data["date"],
+                                           reason=form.cleaned_data["reason"], wanted=form.cleaned_data["wanted"],
+                                           upload=form.cleaned_data.get("file"))
+    except ValidationError as exc:  # the page again, with what was typed and the reason it was refused
+        day = getattr(form, "cleaned_data", {}).get("date")
+        return _signin_page(request, person, status=400, cr_error=f"补签申请未提交：{_msg(exc)}",
+                            month=day.replace(day=1) if day else None)
+    messages.success(request, "补签申请已提交，等待党政办审核")
+    return redirect(f"{reverse('attendance:signin')}?month={form.cleaned_data['date']:%Y-%m}")
+
+
+@login_required
+@guarded
+def corrections(request: HttpRequest) -> HttpResponse:
+    """The office's list of 补签申请 waiting on it; approve or refuse (never one's own)."""
+    from ganbu.attendance.models import CorrectionRequest
+    from ganbu.core.access import scope_q
+    from ganbu.core.recusal import is_subject
+
+    if not has_perm(request.user, "attendance.correct"):
+        raise NotFound()
+    if request.method == "POST":
+        req = access_object(request.user, CorrectionRequest, request.POST.get("request"), "attendance.correct")
+        note = request.POST.get("note", "")
+        try:
+            if len(note) > 300:
+                raise ValidationError({"note": f"审核意见最多 300 字（现有 {len(note)} 字）"})
+            services.correction_request_decide(actor=request.user, request=req,
+                                               approve=request.POST.get("decision") == "approve", note=note)
+            messages.success(request, "补签申请已处理")
+        except ValidationError as exc:
+            messages.error(request, _msg(exc))
+        return redirect("attendance:corrections")
+    items = (CorrectionRequest.objects.filter(scope_q(request.user, "attendance.correct"))
+             .select_related("person", "decided_by", "evidence").order_by("status", "-created_at")[:200])
+    rows = [(r, is_subject(request.user, r.person_id)) for r in items]
+    return render(request, "attendance/corrections.html", {"rows": rows})
+
+
+@login_required
+@guarded
+def correction_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    from ganbu.attendance.models import CorrectionRequest
+
+    req = access_object(request.user, CorrectionRequest, pk, "attendance.correct")
+    if req.evidence is None:
+        raise NotFound()
+    return FileResponse(req.evidence.file.open("rb"), filename=req.evidence.original_name)
 
 
 @login_required
@@ -204,9 +328,16 @@ def sheet(request: HttpRequest) -> HttpResponse:
     signed_ids = {s.person_id for s in signins}
     expected = Person.objects.filter(pk__in=services._daily_posts(policy.params, org.path, day).values("person_id"))
     missing = [p for p in expected.order_by("org_path", "name") if p.pk not in signed_ids]
+    radius, mode = policy.params.geofence_radius_m, policy.params.proof_mode
+    from ganbu.attendance.models import CorrectionRequest
+
     return render(request, "attendance/sheet.html", {
-        "org": org, "day": day, "sheet": day_sheet, "statuses": statuses, "signins": signins, "missing": missing,
-        "cutoff": policy.params.signin_cutoff,
+        "org": org, "day": day, "sheet": day_sheet, "statuses": statuses, "missing": missing,
+        "signins": [(s, services.geofence_words(s.distance_m, radius, mode),
+                     s.distance_m is not None and s.distance_m > radius) for s in signins],
+        "cutoff": policy.params.signin_cutoff, "radius": radius,
+        "pending_requests": CorrectionRequest.objects.filter(org_path__startswith=org.path,
+                                                             status=CorrectionRequest.Status.PENDING).count(),
         "kinds": DayStatusKind.choices, "can_stamp": has_perm(request.user, "attendance.stamp", org.path),
 "can_correct": has_perm(request.user, "attendance.correct", org.path),
         "recused": next_authority(request.user, "attendance.correct", org.path) + "处理"
@@ -221,6 +352,11 @@ def stamp(request: HttpRequest) -> HttpResponse:
     org = queries.scoped_org(request.user, request.POST.get("org"), "attendance.stamp")
     try:
         day = _date(request.POST.get("date"))
+        if request.POST.get("confirm") != "1":  # one click never does irreversible work: show it first
+            close = request.POST.get("action") == "close"
+            text = services.day_close_plan(org=org, on=day) if close else services.daysheet_stamp_plan(org=org, on=day)
+            return _confirm(request, title=f"{org.name} {day:%m月%d日}{'日结' if close else '盖章停签'}", lines=[text],
+                            back=f"{reverse('attendance:sheet')}?org={org.pk}&date={day}")
         if request.POST.get("action") == "close":
             services.day_close(actor=request.user, org=org, on=day)
             messages.success(request, f"{day} 已日结")
@@ -331,6 +467,10 @@ def monthly_publish(request: HttpRequest) -> HttpResponse:
     org = queries.scoped_org(request.user, request.POST.get("org"), "notices.publish")
     try:
         month = _month(request.POST.get("month"))
+        if request.POST.get("confirm") != "1":
+            return _confirm(request, title=f"发布{month:%Y年%m月}考勤公示",
+                            lines=[services.monthly_publish_plan(org=org, month=month)],
+                            back=f"{reverse('attendance:monthly')}?org={org.pk}&month={month:%Y-%m}")
         version = services.monthly_publish(actor=request.user, org=org, month=month)
         messages.success(request, f"已发布公示（第 {version.version} 版）")
     except ValidationError as exc:

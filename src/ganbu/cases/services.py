@@ -47,6 +47,24 @@ def case_open_from_finding(*, finding: Finding, actor: Any = None) -> tuple[Case
     return case, True
 
 
+def case_refresh_from_finding(*, finding: Finding, actor: Any = None) -> bool:
+    """Bring an open case up to date with its rule's latest finding (same key): a count that keeps
+    running (an overstay, LV-07) updates its facts and title. A closed case is left as decided.
+    Returns whether anything changed."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(key=finding.key).first()
+        if case is None or case.status == Case.Status.CLOSED:
+            return False
+        if case.facts == finding.facts and case.title == finding.title:
+            return False
+        before = snapshot(case)
+        case.facts, case.title = finding.facts, finding.title[:200]
+        case.save(update_fields=["facts", "title"])
+        audit_record(actor=actor, action="case.refresh", object_type="case", object_id=case.pk,
+                     org_path=case.org_path, before=before, after=snapshot(case))
+    return True
+
+
 @transaction.atomic
 def case_act(*, actor: Any, case: Case, note: str) -> Case:
     ensure_not_subject(actor, case.subject_id)  # 回避: the subject never handles his own case

@@ -23,6 +23,7 @@ NAV: list[tuple[str, str, str | None]] = [
     ("审批待办", "leave:inbox", "leave.approve"),
     ("积分管理", "points:ranking", "points.view"),
     ("千分制考核", "assessment:home", "assessment.view"),
+    ("任期目标", "targets:home", "targets.view"),
     ("问责事项", "cases:list", "cases.view"),
     ("公示通报", "notices:manage", "notices.publish"),
     ("驻村选派资格", "stationing:eligibility", "stationing.manage"),

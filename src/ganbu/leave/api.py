@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from ganbu.core.access import NotFound
 from ganbu.leave import services
@@ -20,7 +20,7 @@ class SubmitIn(Schema):
     kind: str
     start: date
     end: date
-    reason: str
+    reason: str = Field(max_length=500)
     start_pm: bool = False
     end_am: bool = False
     leaves_county: bool = False
@@ -34,10 +34,15 @@ class DecideIn(Schema):
     override_reason: str = ""
 
 
+def _num(value: Any) -> str:
+    return format(value.normalize(), "f")
+
+
 def _out(req: LeaveRequest) -> dict[str, Any]:
     return {
         "id": req.pk, "person": req.person.name, "kind": req.kind, "start": req.start, "end": req.end,
         "days": req.days_display, "status": req.status, "policy_ref": req.policy_ref,
+        "approved_end": req.approved_end, "approved_days": None if req.approved_days is None else _num(req.approved_days),
         "steps": [{"id": s.pk, "order": s.order, "label": s.label, "role": s.role, "kind": s.kind,
                    "status": s.status, "why": s.why} for s in req.steps.all()],
     }
@@ -88,7 +93,22 @@ def decide(request: Any, pk: int, step_id: int, payload: DecideIn) -> Any:
 
 class CancelIn(Schema):
     returned_on: date
-    note: str = ""
+    note: str = Field("", max_length=300)
+
+
+class RevokeIn(Schema):
+    reason: str = Field("", max_length=300)
+
+
+@router.post("/{pk}/revoke", response={200: dict, 400: dict})
+def revoke(request: Any, pk: int, payload: RevokeIn) -> Any:
+    """Cancel an approved leave before it starts (LV-06); the approvers are told."""
+    req = access_leave(user=request.auth, pk=pk)
+    try:
+        req = services.leave_revoke(actor=request.auth, request=req, reason=payload.reason)
+    except services.LeaveError as exc:
+        return Status(400, {"errors": exc.errors})
+    return Status(200, _out(req))
 
 
 @router.post("/{pk}/cancel", response={200: dict, 400: dict})
@@ -99,5 +119,6 @@ def cancel(request: Any, pk: int, payload: CancelIn) -> Any:
         c = services.leave_cancel(actor=request.auth, request=req, returned_on=payload.returned_on, note=payload.note)
     except services.LeaveError as exc:
         return Status(400, {"errors": exc.errors})
-    return Status(200, {"id": req.pk, "status": "cancelled", "deadline": c.deadline, "late": c.late,
-                        "overstay_days": str(c.overstay_days)})
+    req.refresh_from_db()
+    return Status(200, {**_out(req), "deadline": c.deadline, "late": c.late, "returned_on": c.returned_on,
+                        "overstay_days": _num(c.overstay_days)})

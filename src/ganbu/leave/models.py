@@ -32,6 +32,7 @@ class LeaveStatus(models.TextChoices):
     REJECTED = "rejected", "未批准"
     CANCELLED = "cancelled", "已销假"
     WITHDRAWN = "withdrawn", "已撤回"
+    REVOKED = "revoked", "已取消（未休）"
 
 
 class LeaveRequest(models.Model):
@@ -48,8 +49,11 @@ class LeaveRequest(models.Model):
     end = models.DateField("结束日期")
     end_am = models.BooleanField("到上午结束", default=False)
     days = models.DecimalField("天数（日历日）", max_digits=5, decimal_places=1)
+    # LV-06: an early return (销假 before the approved end) shortens ``end``/``days``; what was approved stays here.
+    approved_end = models.DateField("批准的结束日期", null=True, blank=True)
+    approved_days = models.DecimalField("批准天数", max_digits=5, decimal_places=1, null=True, blank=True)
     leaves_county = models.BooleanField("离开县域", default=False)
-    reason = models.TextField("事由")
+    reason = models.TextField("事由", max_length=500)
     handover = models.ForeignKey("org.Person", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name="工作交接人")
     status = models.CharField("状态", max_length=10, choices=LeaveStatus.choices, default=LeaveStatus.DRAFT)
@@ -150,6 +154,7 @@ class Cancellation(models.Model):
                                     related_name="+", verbose_name="销假确认人")
     approved_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by_office = models.BooleanField("由单位登记返岗", default=False)
 
     class Meta:
         verbose_name = "销假登记"

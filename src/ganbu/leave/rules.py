@@ -196,33 +196,42 @@ class LeaveFacts:
     acting_role: str = "county_org"
 
 
+def overstay_workdays(calendar: WorkCalendar, end: date, returned_on: date) -> list[date]:
+    """LV-07 with ATT-06: the working days of the official calendar between the approved end and the
+    day back at post, both excluded. Weekends and holidays are never absenteeism, so a leave ending
+    on Friday with the return on the first working day after the weekend (or a holiday) has none."""
+    return list(calendar.workdays(end + timedelta(days=1), returned_on - timedelta(days=1)))
+
+
 def overstay_findings(policy: LeaveParams, calendar: WorkCalendar, leaves: Iterable[LeaveFacts], *, today: date,
                       policy_version_id: int | None = None, policy_ref: str = "") -> list[Finding]:
     """LV-07: staying past the approved end is absenteeism (旷工), circulated county-wide.
 
-    Overstay days run from the day after the approved end to the day before the return; with no
-    销假 registered by the deadline (LV-06), they run to yesterday and keep growing."""
+    Only working days count (ATT-06: 旷工 falls on working days of the official calendar). They run
+    from the day after the approved end to the day before the return; with no 销假 (nor an office
+    record of return) by the deadline (LV-06) they run to yesterday, and each night's evaluation
+    adds the new working day to the same finding (same key), until the cadre is back."""
     out = []
     for lf in leaves:
-        first = lf.end + timedelta(days=1)
         if lf.returned_on is not None:
-            last = lf.returned_on - timedelta(days=1)
+            back = lf.returned_on
             open_ended = False
         else:
             if today <= cancel_deadline(policy, calendar, lf.end):
                 continue
-            last = today - timedelta(days=1)
+            back = today
             open_ended = True
-        if last < first:
+        days = overstay_workdays(calendar, lf.end, back)
+        if not days:
             continue
-        days = (last - first).days + 1
-        workdays = [d.isoformat() for d in calendar.workdays(first, last)]
+        first, last = days[0], days[-1]
+        title = (f"{lf.person_name}超假未销假{len(days)}个工作日（截至{last:%m月%d日}，按旷工处理）" if open_ended
+                 else f"{lf.person_name}擅自超假{len(days)}个工作日（按旷工处理）")
         out.append(Finding(
-            rule_id="LV-07", key=f"LV-07:leave:{lf.request_id}",
-            title=f"{lf.person_name}{'超假未销假' if open_ended else '擅自超假'}{days}天（按旷工处理）",
+            rule_id="LV-07", key=f"LV-07:leave:{lf.request_id}", title=title,
             measure=policy.absenteeism_measure,
             facts={"request_id": lf.request_id, "approved_end": lf.end.isoformat(), "from": first.isoformat(),
-                   "to": last.isoformat(), "calendar_days": days, "absent_workdays": workdays,
+                   "to": last.isoformat(), "days": len(days), "absent_workdays": [d.isoformat() for d in days],
                    "returned_on": lf.returned_on.isoformat() if lf.returned_on else None,
                    "open_ended": open_ended, "month": first.strftime("%Y-%m"), "person": lf.person_name},
             subject_person_id=lf.person_id, org_path=lf.org_path, due=calendar.add_workdays(today, 5),
@@ -235,17 +244,19 @@ def overstay_findings(policy: LeaveParams, calendar: WorkCalendar, leaves: Itera
 def unexcused_findings(policy: LeaveParams, calendar: WorkCalendar, *, person_id: int, person_name: str,
                        org_path: str, days_away: Iterable[date], leave_days_covered: Iterable[date],
                        policy_version_id: int | None = None, policy_ref: str = "") -> list[Finding]:
-    """LV-07: days found away from post (spot check, attendance) not covered by approved leave are
-    absenteeism (不假外出), one finding per person and month."""
+    """LV-07: working days found away from post (spot check, attendance day close) not covered by
+    approved leave are absenteeism (不假外出), one finding per person and month. A weekend or a
+    holiday away is not absenteeism (ATT-06)."""
     covered = set(leave_days_covered)
     by_month: dict[str, list[date]] = {}
     for d in sorted(set(days_away) - covered):
-        by_month.setdefault(d.strftime("%Y-%m"), []).append(d)
+        if calendar.is_workday(d):
+            by_month.setdefault(d.strftime("%Y-%m"), []).append(d)
     return [
         Finding(rule_id="LV-07", key=f"LV-07:unexcused:{person_id}:{month}",
-                title=f"{person_name}不假外出{len(ds)}天（按旷工处理）", measure=policy.absenteeism_measure,
+                title=f"{person_name}不假外出{len(ds)}个工作日（按旷工处理）", measure=policy.absenteeism_measure,
                 facts={"dates": [d.isoformat() for d in ds], "month": month, "person": person_name,
-                       "calendar_days": len(ds)},
+                       "from": ds[0].isoformat(), "to": ds[-1].isoformat(), "days": len(ds)},
                 subject_person_id=person_id, org_path=org_path, due=calendar.add_workdays(ds[-1], 5),
                 policy_version_id=policy_version_id, policy_ref=policy_ref,
                 provisional=calendar.any_provisional(ds[0], ds[-1]), acting_role="county_org")

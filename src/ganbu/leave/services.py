@@ -43,9 +43,15 @@ KIND_INVALID = "请假类别不正确"
 PRESENCE_REFUSED = "同一工作队至少{n}人在村（LV-05），以下日期冲突："
 OVERRIDE_NOT_ALLOWED = "越过轮休规则须由有权审批人填写理由"
 CANCEL_NOT_APPROVED = "只有已批准的请假才能销假"
-CANCEL_NOT_SELF = "只能由请假人本人销假"
+CANCEL_NOT_SELF = "只能由请假人本人销假，或由所在单位登记其返岗"
 RETURN_BEFORE_START = "返岗日期不能早于请假开始日期"
 RETURN_IN_FUTURE = "返岗日期不能晚于今天"
+RETURN_REQUIRED = "请填写返岗日期"
+REVOKE_NOT_APPROVED = "只有已批准、尚未开始的请假才能取消"
+REVOKE_STARTED = "请假已于{start}开始，不能取消；已返岗的请办理销假（可提前返岗）"
+REVOKE_NOT_SELF = "只能由请假人本人取消请假"
+REASON_TOO_LONG = "事由最多{n}字（现有{m}字）"
+REASON_MAX = 500
 CANCEL_ALREADY_CONFIRMED = "该销假已确认"
 STANDIN_SELF = "代理人不能是本人"
 STANDIN_DATES = "代理结束日期不能早于开始日期"
@@ -292,6 +298,8 @@ def leave_submit(*, actor: Any, person: Person, kind: str, start: date | None, e
         errors["kind"] = KIND_INVALID
     if not (reason or "").strip():
         errors["reason"] = REASON_REQUIRED
+    elif len(reason.strip()) > REASON_MAX:
+        errors["reason"] = REASON_TOO_LONG.format(n=REASON_MAX, m=len(reason.strip()))
     preview, policy, conflicts = _preview(person=person, start=start, end=end, start_pm=start_pm, end_am=end_am,
                                           leaves_county=leaves_county, handover=handover)
     errors.update(preview.errors)
@@ -402,50 +410,103 @@ def leave_withdraw(*, actor: Any, request: LeaveRequest) -> LeaveRequest:
 
 
 def _authority(req: LeaveRequest) -> ApprovalStep | None:
-    """向谁请假备案，向谁销假 (LV-06): the last step that approved or took the filing."""
-    return (req.steps.filter(status__in=[StepStatus.APPROVED, StepStatus.DONE])
-            .exclude(kind=StepKind.NOTIFY).order_by("-order").first())
+    """向谁请假备案，向谁销假 (LV-06): the authority that approved the leave (the last step that
+    said yes); a filing step only where nobody approved (a chain of filings)."""
+    steps = req.steps.exclude(kind=StepKind.NOTIFY)
+    return (steps.filter(kind=StepKind.APPROVE, status=StepStatus.APPROVED).order_by("-order").first()
+            or steps.filter(status=StepStatus.DONE).order_by("-order").first())
+
+
+def _may_record_return(actor: Any, req: LeaveRequest) -> bool:
+    """The cadre himself registers 销假; his township office (or an approver with the override)
+    may record his return when he is back but has not registered (LV-07: closes the count)."""
+    if getattr(actor, "person_id", None) == req.person_id:
+        return True
+    return has_perm(actor, "attendance.correct", req.org_path) or has_perm(actor, "leave.override", req.org_path)
 
 
 @transaction.atomic
-def leave_cancel(*, actor: Any, request: LeaveRequest, returned_on: date, note: str = "",
+def leave_cancel(*, actor: Any, request: LeaveRequest, returned_on: date | None, note: str = "",
                  today: date | None = None) -> Cancellation:
-    """销假 (LV-06): the cadre registers his return with the authority that approved; a late
-    registration is flagged and a return after the approved end is an overstay (LV-07)."""
+    """销假 (LV-06): the cadre registers his return with the authority that approved (or his office
+    records it). The return may be any day from the start to today: before the approved end it
+    shortens the leave itself (dates, days); after it, the working days in between are an overstay
+    (LV-07), and a late registration is flagged."""
     today = today or timezone.localdate()
     req = LeaveRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
-    if getattr(actor, "person_id", None) != req.person_id:
+    if not _may_record_return(actor, req):
         raise LeaveError(CANCEL_NOT_SELF)
     if req.status != LeaveStatus.APPROVED:
         raise LeaveError(CANCEL_NOT_APPROVED)
-    if returned_on is None or returned_on < req.start:
+    if returned_on is None:
+        raise LeaveError({"returned_on": RETURN_REQUIRED})
+    if returned_on < req.start:
         raise LeaveError({"returned_on": RETURN_BEFORE_START})
     if returned_on > today:
         raise LeaveError({"returned_on": RETURN_IN_FUTURE})
     resolved = policy_resolve("leave", req.org_path, req.start)
     cal = work_calendar()
     deadline = rules.cancel_deadline(resolved.params, cal, req.end)
-    overstay = max(0, (returned_on - req.end).days - 1)
+    overstay = len(rules.overstay_workdays(cal, req.end, returned_on))
     auth = _authority(req)
     before = snapshot(req)
+    by_office = getattr(actor, "person_id", None) != req.person_id
     cancellation = Cancellation.objects.create(
         request=req, returned_on=returned_on, at=timezone.now(), by=actor, deadline=deadline,
         late=today > deadline, overstay_days=Decimal(overstay),
-        authority_role=auth.role if auth else "", authority_org_path=auth.org_path if auth else "", note=note,
+        authority_role=auth.role if auth else "", authority_org_path=auth.org_path if auth else "",
+        note=note[:300], recorded_by_office=by_office,
     )
+    fields = ["status"]
+    if returned_on <= req.end:  # early return: the leave record itself is shortened
+        req.approved_end, req.approved_days = req.end, req.days
+        if returned_on == req.start:  # back on the first day: the leave was not taken
+            req.end, req.end_am, req.days = req.start, False, Decimal(0)
+        else:
+            req.end, req.end_am = returned_on - timedelta(days=1), False
+            req.days = rules.leave_days(req.start, req.end, start_pm=req.start_pm)
+        fields += ["approved_end", "approved_days", "end", "end_am", "days"]
     req.status = LeaveStatus.CANCELLED
-    req.save(update_fields=["status"])
+    req.save(update_fields=fields)
     audit_record(actor=actor, action="leave.cancel", object_type="leave", object_id=req.pk, org_path=req.org_path,
                  before=before, after={**snapshot(req), "returned_on": returned_on, "late": cancellation.late,
-                                       "overstay_days": overstay}, reason=note)
+                                       "overstay_days": overstay, "recorded_by_office": by_office}, reason=note)
     if auth:
         users = [u for u, _ in step_actors(auth)]
-        title = f"{req.person.name}销假（{req.start}～{req.end}，{returned_on}返岗）请您确认"
+        who = f"（{actor}登记）" if by_office else ""
+        title = f"{req.person.name}销假{who}（{req.start}～{req.end}，{returned_on}返岗）请您确认"
         transaction.on_commit(lambda: notify(users=users, title=title, url=f"/leave/{req.pk}/", kind="leave",
                                              key=f"leave:{req.pk}:cancel"))
-    if overstay:
-        leave_overstay_evaluate(today=today, request_ids=[req.pk])
+    leave_overstay_evaluate(today=today, request_ids=[req.pk])  # closes (or fixes) an open count
     return cancellation
+
+
+@transaction.atomic
+def leave_revoke(*, actor: Any, request: LeaveRequest, reason: str = "", today: date | None = None) -> LeaveRequest:
+    """The applicant cancels an approved leave before it starts (LV-06); everyone who approved or
+    took it on file is told in the app."""
+    today = today or timezone.localdate()
+    req = LeaveRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+    if getattr(actor, "person_id", None) != req.person_id:
+        raise LeaveError(REVOKE_NOT_SELF)
+    if req.status != LeaveStatus.APPROVED:
+        raise LeaveError(REVOKE_NOT_APPROVED)
+    if req.start <= today:
+        raise LeaveError(REVOKE_STARTED.format(start=req.start))
+    before = snapshot(req)
+    req.status = LeaveStatus.REVOKED
+    req.save(update_fields=["status"])
+    audit_record(actor=actor, action="leave.revoke", object_type="leave", object_id=req.pk, org_path=req.org_path,
+                 before=before, after=snapshot(req), reason=reason[:300])
+    users: dict[int, User] = {}
+    for step in req.steps.filter(status__in=[StepStatus.APPROVED, StepStatus.DONE]).select_related("request"):
+        for u, _ in step_actors(step):
+            users[u.pk] = u
+    title = f"{req.person.name}已取消请假（{req.start}～{req.end}，{req.days_display}天），未休"
+    targets = list(users.values())
+    transaction.on_commit(lambda: notify(users=targets, title=title, body=reason[:300], url=f"/leave/{req.pk}/",
+                                         kind="leave", key=f"leave:{req.pk}:revoke"))
+    return req
 
 
 @transaction.atomic
@@ -477,6 +538,8 @@ def standin_name(*, actor: Any, stand_in: User | None, start: date | None, end: 
         errors["stand_in"] = STANDIN_SELF
     if start is None or end is None or end < start:
         errors["end"] = STANDIN_DATES
+    if len(reason or "") > 200:
+        errors["reason"] = f"事由最多 200 字（现有 {len(reason)} 字）"
     if errors:
         raise LeaveError(errors)
     si = StandIn.objects.create(user=actor, stand_in=stand_in, start=start, end=end, reason=reason)
@@ -500,7 +563,8 @@ def _system_user() -> User:
 
 
 def _county_circular(county_path: str, month: str) -> None:
-    """Republish the county's absenteeism circular for a month with every LV-07 case in it."""
+    """Republish the county's absenteeism circular for a month with every LV-07 case in it: one
+    entry per case, with its working days as they stand tonight (an open overstay keeps growing)."""
     from ganbu.cases.models import Case
     from ganbu.notices.models import NoticeKind
     from ganbu.notices.services import notice_publish
@@ -512,48 +576,79 @@ def _county_circular(county_path: str, month: str) -> None:
     entries = []
     refs = set()
     for case in cases:
+        days = case.facts.get("days", case.facts.get("calendar_days"))
+        if not days:  # re-evaluated to no absenteeism (returned in time after all)
+            continue
         entries.append({"person": case.facts.get("person", ""), "title": case.title,
                         "from": case.facts.get("from") or (case.facts.get("dates") or [""])[0],
                         "to": case.facts.get("to") or (case.facts.get("dates") or [""])[-1],
-                        "days": case.facts.get("calendar_days"), "measure": case.measure, "case": case.pk})
+                        "days": days, "open": bool(case.facts.get("open_ended")),
+                        "measure": case.measure, "case": case.pk})
         refs.add(case.policy_ref)
     year, mon = month.split("-")
     notice_publish(actor=_system_user(), org=county, kind=NoticeKind.CIRCULAR, key=f"leave-absenteeism:{county_path}:{month}",
                    title=f"{county.name}{year}年{int(mon)}月驻村干部旷工通报",
-                   content={"rule": "LV-07", "month": month, "entries": entries}, period=month,
+                   content={"rule": "LV-07", "month": month, "entries": entries,
+                            "note": "旷工按工作日计；超假未销假的，天数计至返岗前一个工作日"}, period=month,
                    policy_ref="；".join(sorted(r for r in refs if r)))
 
 
-def findings_to_cases(findings: list[Any], *, circulate: bool) -> int:
-    """Open a case per finding (idempotent by key); each new one adds an entry to the circular."""
-    from ganbu.cases.services import case_open_from_finding
+def findings_to_cases(findings: list[Any], *, circulate: bool, cleared: list[str] | None = None) -> int:
+    """Open a case per finding (idempotent by key). A finding whose open case already exists
+    updates it (an overstay still running adds its new working day); every new or changed case
+    republishes the circular of its month. ``cleared``: keys of open cases re-evaluated to nothing."""
+    from ganbu.cases.models import Case
+    from ganbu.cases.services import case_open_from_finding, case_refresh_from_finding
 
     opened = 0
+    months: set[tuple[str, str]] = set()
     for f in findings:
         _case, created = case_open_from_finding(finding=f)
         if created:
             opened += 1
-            if circulate:
-                _county_circular(f.org_path[:6], f.facts["month"])
+        elif not case_refresh_from_finding(finding=f):
+            continue
+        months.add((f.org_path[:6], f.facts["month"]))
+    for key in cleared or []:
+        case = Case.objects.filter(key=key).exclude(status=Case.Status.CLOSED).first()
+        if case is None or not case.facts.get("days"):
+            continue
+        facts = {**case.facts, "days": 0, "absent_workdays": [], "open_ended": False}
+        title = f"{case.facts.get('person', '')}按期返岗，无超假（复核）"
+        from ganbu.core.findings import Finding
+
+        if case_refresh_from_finding(finding=Finding(rule_id=case.rule_id, key=key, title=title, measure=case.measure,
+                                                     facts=facts, org_path=case.org_path)):
+            months.add((case.org_path[:6], facts["month"]))
+    if circulate:
+        for county_path, month in sorted(months):
+            _county_circular(county_path, month)
     return opened
 
 
 def leave_overstay_evaluate(*, today: date | None = None, request_ids: list[int] | None = None) -> int:
-    """LV-07 over every approved leave past its 销假 deadline and every late return. Idempotent."""
+    """LV-07, nightly and on every 销假: every approved leave past its 销假 deadline, every late
+    return, and every open overstay case. An overstay still running gains the new working day
+    (same case, facts and circular entry updated); the 销假 or an office record of return closes
+    the count. Idempotent: nothing changes when nothing new happened. Returns cases opened."""
+    from ganbu.cases.models import Case
+
     today = today or timezone.localdate()
     cal = work_calendar()
+    open_ids = [int(k.rsplit(":", 1)[1]) for k in Case.objects.filter(
+        rule_id="LV-07", key__startswith="LV-07:leave:").exclude(status=Case.Status.CLOSED).values_list("key", flat=True)]
+    closed = set(Case.objects.filter(rule_id="LV-07", key__startswith="LV-07:leave:", status=Case.Status.CLOSED)
+                 .values_list("key", flat=True))
     qs = LeaveRequest.objects.filter(
-        Q(status=LeaveStatus.APPROVED, end__lt=today) | Q(status=LeaveStatus.CANCELLED,
-                                                        cancellation__overstay_days__gt=0)
+        Q(status=LeaveStatus.APPROVED, end__lt=today)
+        | Q(status=LeaveStatus.CANCELLED, cancellation__overstay_days__gt=0) | Q(pk__in=open_ids)
     ).select_related("person", "cancellation")
     if request_ids is not None:
         qs = qs.filter(pk__in=request_ids)
-    from ganbu.cases.models import Case
-
-    done = set(Case.objects.filter(rule_id="LV-07", key__startswith="LV-07:leave:").values_list("key", flat=True))
     opened = 0
     for req in qs:
-        if f"LV-07:leave:{req.pk}" in done:  # evaluated before: the case exists (idempotent)
+        key = f"LV-07:leave:{req.pk}"
+        if key in closed:  # decided by a person: the count is no longer the system's to change
             continue
         try:
             resolved = policy_resolve("leave", req.org_path, req.start)
@@ -561,21 +656,33 @@ def leave_overstay_evaluate(*, today: date | None = None, request_ids: list[int]
             continue
         cancel = getattr(req, "cancellation", None) if req.status == LeaveStatus.CANCELLED else None
         facts = rules.LeaveFacts(request_id=req.pk, person_id=req.person_id, person_name=req.person.name,
-                                 org_path=req.org_path, start=req.start, end=req.end,
+                                 org_path=req.org_path, start=req.start, end=req.approved_end or req.end,
                                  returned_on=cancel.returned_on if cancel else None)
         found = rules.overstay_findings(resolved.params, cal, [facts], today=today,
                                         policy_version_id=resolved.version_id, policy_ref=resolved.ref)
-        opened += findings_to_cases(found, circulate=resolved.params.circulate_county_wide)
+        cleared = [key] if not found and req.pk in open_ids else []
+        opened += findings_to_cases(found, circulate=resolved.params.circulate_county_wide, cleared=cleared)
     return opened
 
 
 def leave_report_unexcused(*, actor: Any, person: Person, days_away: list[date]) -> int:
-    """Days a cadre was found away without leave (spot check, attendance) → LV-07 cases and circular."""
+    """Working days a cadre was found away without leave (spot check, attendance day close) → LV-07
+    cases and circular, one case per person and month; a later day of the same month is added to it."""
     if not days_away:
         return 0
+    from ganbu.cases.models import Case
+
     resolved = policy_resolve("leave", person.org_path, min(days_away))
     from ganbu.leave.queries import approved_leave_spans
 
+    months = {d.strftime("%Y-%m") for d in days_away}
+    known: set[date] = set()
+    for facts in Case.objects.filter(key__in=[f"LV-07:unexcused:{person.pk}:{m}" for m in months]).exclude(
+            status=Case.Status.CLOSED).values_list("facts", flat=True):
+        known |= {date.fromisoformat(d) for d in facts.get("dates", [])}
+    if set(days_away) <= known:
+        return 0  # already reported (day close run again)
+    days_away = sorted(set(days_away) | known)
     covered = []
     for span in approved_leave_spans(start=min(days_away), end=max(days_away), person_ids=[person.pk]):
         d = span.start

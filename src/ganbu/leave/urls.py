@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/revoke/", views.revoke, name="revoke"),
     path("<int:pk>/cancel/confirm/", views.cancel_confirm, name="cancel_confirm"),
     path("<int:pk>/pdf/", views.pdf, name="pdf"),
 ]

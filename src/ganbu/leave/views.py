@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ganbu.core.access import NotFound, access_person, has_perm
 from ganbu.leave import services
+from ganbu.leave.forms import DecideForm, LeaveForm, ReturnForm, RevokeForm, parse
 from ganbu.leave.models import ApprovalStep, Cancellation, LeaveKind, LeaveStatus, StepStatus
 from ganbu.leave.queries import access_leave, leave_cancellations_to_confirm, leave_inbox, leave_mine
 from ganbu.org.models import Person, StandIn
@@ -63,7 +64,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         if applicant is None:
             raise NotFound()
         data = _form(request.POST, applicant)
-        raw_errors = {k: DATE_INVALID for k in ("start", "end") if request.POST.get(k) and data[k] is None}
+        _clean, raw_errors = parse(LeaveForm, request.POST)
         if request.POST.get("handover") and data["handover"] is None:
             raw_errors["handover"] = HANDOVER_NOT_ALLOWED
         try:
@@ -85,7 +86,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "requests": leave_mine(user=request.user), "person": person, "kinds": LeaveKind.choices,
         "errors": errors, "data": data, "preview": preview,
         "submit_key": uuid.uuid4().hex, "can_override": has_perm(request.user, "leave.override"),
-        "override_people": _override_people(request.user),
+        "override_people": _override_people(request.user), "override_reason": request.POST.get("override_reason", ""),
     }, status=400 if errors else 200)
 
 
@@ -136,7 +137,11 @@ def _detail_ctx(request: HttpRequest, req: Any) -> dict[str, Any]:
         "req": req, "steps": steps, "actionable": actionable, "cancellation": cancellation,
         "can_confirm": can_confirm, "is_mine": request.user.person_id == req.person_id,
         "can_override": has_perm(request.user, "leave.override", req.org_path),
-        "today": timezone.localdate(), "Status": LeaveStatus,
+        "can_record_return": not (request.user.person_id == req.person_id) and req.status == LeaveStatus.APPROVED
+        and (has_perm(request.user, "attendance.correct", req.org_path)
+             or has_perm(request.user, "leave.override", req.org_path)),
+        "today": timezone.localdate(), "Status": LeaveStatus, "post": {},
+        "started": req.start <= timezone.localdate(),
     }
 
 
@@ -154,13 +159,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if step is None:
         raise NotFound()
     try:
+        clean, errors = parse(DecideForm, request.POST)
+        if errors:
+            raise services.LeaveError(errors)
         services.leave_decide(actor=request.user, step=step, approve=request.POST.get("decision") == "approve",
-                              comment=request.POST.get("comment", ""),
-                              override_reason=request.POST.get("override_reason", ""))
+                              comment=clean["comment"], override_reason=clean["override_reason"])
     except services.LeaveError as exc:
-        ctx = _detail_ctx(request, req)
-        ctx["errors"] = exc.errors
-        return render(request, "leave/detail.html", ctx, status=400)
+        return _detail_error(request, req, exc)
     messages.success(request, "已处理")
     return redirect("leave:detail", pk=req.pk)
 
@@ -176,18 +181,49 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("leave:detail", pk=req.pk)
 
 
+def _detail_error(request: HttpRequest, req: Any, exc: services.LeaveError) -> HttpResponse:
+    """The detail page again with the refusal in place and what was typed kept (status 400)."""
+    ctx = _detail_ctx(request, req)
+    ctx["errors"], ctx["post"] = exc.errors, request.POST
+    return render(request, "leave/detail.html", ctx, status=400)
+
+
 @login_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """销假, early or late; or the office recording the cadre's return (LV-06, LV-07)."""
     req = access_leave(user=request.user, pk=pk)
     try:
-        services.leave_cancel(actor=request.user, request=req, returned_on=_date(request.POST.get("returned_on")),
-                              note=request.POST.get("note", ""))
+        clean, errors = parse(ReturnForm, request.POST)
+        if errors:
+            raise services.LeaveError(errors)
+        c = services.leave_cancel(actor=request.user, request=req, returned_on=clean["returned_on"],
+                                  note=clean["note"])
     except services.LeaveError as exc:
-        ctx = _detail_ctx(request, req)
-        ctx["errors"] = exc.errors
-        return render(request, "leave/detail.html", ctx, status=400)
-    messages.success(request, "已销假")
+        return _detail_error(request, req, exc)
+    req.refresh_from_db()
+    if req.approved_end:
+        messages.success(request, f"已销假：提前返岗，请假记录改为 {req.start} ～ {req.end}，共 {req.days_display} 天")
+    elif c.overstay_days:
+        messages.warning(request, f"已销假：超假 {c.overstay_days.normalize():f} 个工作日，按旷工处理")
+    else:
+        messages.success(request, "已销假")
+    return redirect("leave:detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant cancels an approved leave that has not started (LV-06); approvers are told."""
+    req = access_leave(user=request.user, pk=pk)
+    try:
+        clean, errors = parse(RevokeForm, request.POST)
+        if errors:
+            raise services.LeaveError(errors)
+        services.leave_revoke(actor=request.user, request=req, reason=clean["reason"])
+    except services.LeaveError as exc:
+        return _detail_error(request, req, exc)
+    messages.success(request, "已取消请假，已通知审批人")
     return redirect("leave:detail", pk=req.pk)
 
 
@@ -224,7 +260,7 @@ def standin(request: HttpRequest) -> HttpResponse:
     return render(request, "leave/standin.html", {
         "mine": StandIn.objects.filter(user=request.user).select_related("stand_in").order_by("-start"),
         "for_others": StandIn.objects.filter(stand_in=request.user).select_related("user").order_by("-start"),
-        "errors": errors,
+        "errors": errors, "post": request.POST if errors else {},
     }, status=400 if errors else 200)
 
 

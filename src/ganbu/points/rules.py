@@ -15,6 +15,11 @@ from ganbu.core.findings import Finding
 
 # One tie method everywhere (pages, PDFs, API, previews): standard competition ranking in SQL (RANK()).
 TIE_METHOD = "并列名次：同分者名次相同，其后名次顺延（如 1、2、2、4）；同分者按姓名排列"
+# How ties at the edge of the reward group (PTS-05) and of the bottom group (PTS-06) are resolved.
+EDGE_TIE_RULE = ("分组边界的并列：同分者名次相同，不能区分先后，因此并列跨越奖励名额或“排名靠后”名额分界线的，"
+                 "同分者均不进入该组（奖励名额和约谈人数不因并列而扩大）；同一人不会同时进入奖励组和排名靠后组；"
+                 "本周期尚无审核通过的积分时不排名，不奖励也不按排名约谈")
+NOBODY_SCORED = "本周期尚无审核通过的积分记录，暂不排名（不奖励，也不按排名约谈）"
 
 ITEM_NOT_IN_CATALOGUE = "积分项目不在本镇（本村）积分目录中"
 POINTS_NOT_POSITIVE = "分值应大于 0（扣分项目也填正数）"
@@ -64,20 +69,41 @@ class RankRow:
     rank: int
 
 
-def bottom_group(rows: list[RankRow], size: int | None) -> set[int]:
-    """Person IDs in the bottom group: the last ``size`` places; a tie reaching into them is wholly inside."""
-    if not rows or not size:
-        return set()
-    cut = len(rows) - size  # places 1..cut are safe
+def any_scored(rows: list[RankRow]) -> bool:
+    """Whether anyone in the ranking has an approved entry: a cycle nobody was scored in ranks nobody."""
+    return any(r.total != 0 or r.deductions != 0 for r in rows)
+
+
+def _tie_sizes(rows: list[RankRow]) -> dict[int, int]:
     tied: dict[int, int] = {}
     for r in rows:
         tied[r.rank] = tied.get(r.rank, 0) + 1
-    return {r.person_id for r in rows if r.rank + tied[r.rank] - 1 > cut}
+    return tied
 
 
-def low_scorers(rows: list[RankRow], size: int | None) -> list[RankRow]:
+def reward_group(rows: list[RankRow], proportion: Decimal | None) -> set[int]:
+    """PTS-05 top group: the first ``reward_group_size`` places; a tie crossing the edge stays out
+    (``EDGE_TIE_RULE``), so the group never grows past its size."""
+    places = reward_group_size(len(rows), proportion)
+    if not places or not any_scored(rows):
+        return set()
+    tied = _tie_sizes(rows)
+    return {r.person_id for r in rows if r.rank + tied[r.rank] - 1 <= places}
+
+
+def bottom_group(rows: list[RankRow], size: int | None, proportion: Decimal | None = None) -> set[int]:
+    """PTS-06 bottom group: the last ``size`` places; a tie crossing the edge stays out
+    (``EDGE_TIE_RULE``), and nobody in the reward group (``proportion``) is ever in it."""
+    if not rows or not size or not any_scored(rows):
+        return set()
+    cut = len(rows) - size  # places 1..cut are safe
+    bottom = {r.person_id for r in rows if r.rank > cut}
+    return bottom - reward_group(rows, proportion)
+
+
+def low_scorers(rows: list[RankRow], size: int | None, proportion: Decimal | None = None) -> list[RankRow]:
     """Half-cycle reminder list (PTS-03): the bottom group, worst first."""
-    ids = bottom_group(rows, size)
+    ids = bottom_group(rows, size, proportion)
     return sorted((r for r in rows if r.person_id in ids), key=lambda r: (-r.rank, r.name))
 
 
@@ -108,7 +134,7 @@ def threshold_findings(params: Any, rows: list[RankRow], *, prior_hits: dict[int
                        cycle_label: str, township_path: str, due: date | None, policy_version_id: int | None,
                        policy_ref: str) -> list[ThresholdDecision]:
     """PTS-06: first time in the term a warning talk (谈话提醒), the second time removal or recall."""
-    bottom = bottom_group(rows, params.bottom_group_size)
+    bottom = bottom_group(rows, params.bottom_group_size, params.reward_proportion)
     out = []
     for row in rows:
         reasons = threshold_reasons(params, row, bottom)
@@ -148,12 +174,13 @@ def reward_group_size(ranked: int, proportion: Decimal | None) -> int:
 
 
 def rewards(rows: list[RankRow], proportion: Decimal | None, per_person: Decimal | None) -> list[Reward]:
-    """Top group by rank (ties at the edge share the place), each paid ``per_person`` yuan, to the fen."""
-    places = reward_group_size(len(rows), proportion)
-    if not places or per_person is None:
+    """Top group by rank (``reward_group``: a tie crossing the edge stays out), each paid ``per_person``
+    yuan, to the fen."""
+    group = reward_group(rows, proportion)
+    if not group or per_person is None:
         return []
     amount = Decimal(per_person).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return [Reward(r.person_id, r.name, r.rank, amount) for r in rows if r.rank <= places]
+    return [Reward(r.person_id, r.name, r.rank, amount) for r in rows if r.person_id in group]
 
 
 def competition_ranks(totals: list[tuple[int, Decimal]]) -> dict[int, int]:
@@ -204,8 +231,8 @@ def preview(rows: list[RankRow], params_now: Any, params_new: Any,
     new_ranks = competition_ranks([(r.person_id, totals_new[r.person_id]) for r in rows])
     new_rows = [RankRow(r.person_id, r.name, r.org_path, r.village, totals_new[r.person_id], r.deductions,
                         new_ranks[r.person_id]) for r in rows]
-    bottom_now = bottom_group(rows, params_now.bottom_group_size)
-    bottom_new = bottom_group(new_rows, params_new.bottom_group_size)
+    bottom_now = bottom_group(rows, params_now.bottom_group_size, params_now.reward_proportion)
+    bottom_new = bottom_group(new_rows, params_new.bottom_group_size, params_new.reward_proportion)
     out = []
     for now, new in zip(rows, new_rows, strict=True):
         out.append(PreviewChange(now.person_id, now.name, now.village, now.total, new.total, now.rank, new.rank,

@@ -3,6 +3,7 @@ threshold cases and publication (PTS-01..07)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -102,6 +103,29 @@ def point_item_create(*, actor: Any, township: Org, scope: str, category: str, n
     audit_record(actor=actor, action="points.item_create", object_type="point_item", object_id=item.pk,
                  org_path=item.org_path, after=snapshot(item))
     return item
+
+
+def cycle_open_plan(*, township: Org, year: int, scope: str = Scope.VILLAGE) -> str:
+    """Read-only: what opening a cycle will do, in one sentence (the confirm step shows it)."""
+    if township.kind not in TOWNSHIP_KINDS:
+        raise ValidationError({"单位": NOT_A_TOWNSHIP})
+    resolved = policy_resolve(policy_module(scope), township.path, date(year, 1, 1))
+    start, half, end = rules.cycle_dates(year, resolved.params.cycle_months)
+    if Cycle.objects.filter(township=township, scope=scope, year=year).exists():
+        raise ValidationError({"年度": CYCLE_EXISTS})
+    people = queries.ranked_people(township.path, scope).count()
+    return (f"将建立{township.name}{year}年度{Scope(scope).label}积分周期：{start} 至 {end}，半周期汇总于 {half}；"
+            f"适用 {people} 人；依据：{resolved.ref}。建立后周期及其细则版本不能更改。")
+
+
+def ranking_publish_plan(*, summary: CycleSummary) -> str:
+    """Read-only: what publishing a summary will put on the public board."""
+    cycle = summary.cycle
+    ranked = "不排名（本周期尚无审核通过的积分）" if summary.rows and summary.rows[0].get("rank") is None else \
+        f"{len(summary.rows)} 人的名次、总分和扣分"
+    return (f"将在{cycle.township.name}公示栏公开发布{cycle.year}年度积分{summary.get_kind_display()}（第 "
+            f"{summary.version} 版）：{ranked}，奖励 {len(summary.rewards)} 人；不含身份证号和电话。"
+            "发布后内容冻结，更正只能发布新版本。")
 
 
 @transaction.atomic
@@ -231,39 +255,83 @@ def point_entry_reject(*, actor: Any, entry: PointEntry, reason: str) -> PointEn
     return entry
 
 
-def _row_json(r: rules.RankRow) -> dict[str, Any]:
+def _row_json(r: rules.RankRow, ranked: bool = True) -> dict[str, Any]:
     return {"person_id": r.person_id, "name": r.name, "village": r.village, "total": str(r.total),
-            "deductions": str(r.deductions), "rank": r.rank}
+            "deductions": str(r.deductions), "rank": r.rank if ranked else None}
+
+
+@dataclass
+class SummaryPlan:
+    """What a summary will freeze, computed by the rules the summary itself uses: the preview shows
+    it and asks to confirm, then ``cycle_summarise`` writes the same thing."""
+
+    cycle: Cycle
+    kind: str
+    resolved: Any
+    rows: list[rules.RankRow]
+    scored: bool
+    villages: list[dict[str, Any]] = field(default_factory=list)
+    low: list[rules.RankRow] = field(default_factory=list)
+    paid: list[rules.Reward] = field(default_factory=list)
+    warnings: int = 0  # PTS-06 cases a final ranking will open
+
+    @property
+    def reward_total(self) -> Decimal:
+        return sum((w.amount for w in self.paid), Decimal("0.00"))
+
+    def text(self) -> str:
+        """One sentence of what will happen, e.g. for the confirm step."""
+        label = CycleSummary.Kind(self.kind).label
+        if not self.scored:
+            return f"将生成{label}：参加 {len(self.rows)} 人，{rules.NOBODY_SCORED}。"
+        out = f"将生成{label}：参加排名 {len(self.rows)} 人，约谈提醒 {len(self.low)} 人"
+        if self.kind == CycleSummary.Kind.FINAL:
+            out += f"，奖励 {len(self.paid)} 人、合计 {self.reward_total} 元，积分警示问责事项 {self.warnings} 件"
+            out += "，周期随即结束（不能再录入）"
+        return out + "。"
+
+
+def cycle_summary_plan(*, cycle: Cycle, kind: str) -> SummaryPlan:
+    """Read-only: the ranking, reminder list, rewards and warnings a summary would freeze now."""
+    on = cycle.half if kind == CycleSummary.Kind.HALF else cycle.end
+    resolved = policy_resolve(policy_module(cycle.scope), cycle.org_path,
+                              min(on, max(cycle.start, timezone.localdate())))
+    params = resolved.params
+    rows = queries.ranking(cycle.org_path, cycle.scope, cycle.year)
+    plan = SummaryPlan(cycle=cycle, kind=kind, resolved=resolved, rows=rows, scored=rules.any_scored(rows))
+    plan.villages = queries.village_summary(cycle.org_path, cycle.year) if cycle.scope == Scope.VILLAGE else []
+    plan.low = rules.low_scorers(rows, getattr(params, "bottom_group_size", None), params.reward_proportion)
+    if kind == CycleSummary.Kind.FINAL:
+        plan.paid = rules.rewards(rows, params.reward_proportion, params.reward_per_person)
+        if cycle.scope == Scope.VILLAGE:
+            plan.warnings = len(rules.threshold_findings(
+                params, rows, prior_hits={}, cycle_key=f"{cycle.pk}", cycle_label=f"{cycle.year}年度",
+                township_path=cycle.org_path, due=None, policy_version_id=resolved.version_id,
+                policy_ref=resolved.ref))
+    return plan
 
 
 @transaction.atomic
 def cycle_summarise(*, actor: Any, cycle: Cycle, kind: str) -> CycleSummary:
     """Freeze a half-cycle summary (PTS-03) or the year-end ranking (PTS-04/05); at year end the
-    PTS-06 thresholds open cases, the second time in the term proposing removal or recall."""
+    PTS-06 thresholds open cases, the second time in the term proposing removal or recall. A cycle
+    nobody has been scored in ranks nobody: no reminders, no rewards, no warnings."""
     if not has_perm(actor, "points.publish", cycle.org_path):
         raise ValidationError({"权限": NO_PERMISSION})
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    on = cycle.half if kind == CycleSummary.Kind.HALF else cycle.end
-    resolved = policy_resolve(policy_module(cycle.scope), cycle.org_path, min(on, max(cycle.start,
-                                                                                    timezone.localdate())))
-    params = resolved.params
-    rows = queries.ranking(cycle.org_path, cycle.scope, cycle.year)
-    villages = queries.village_summary(cycle.org_path, cycle.year) if cycle.scope == Scope.VILLAGE else []
-    bottom_size = getattr(params, "bottom_group_size", None)
-    low = rules.low_scorers(rows, bottom_size)
-    paid = rules.rewards(rows, params.reward_proportion, params.reward_per_person) \
-        if kind == CycleSummary.Kind.FINAL else []
+    plan = cycle_summary_plan(cycle=cycle, kind=kind)
+    resolved, rows, low, paid = plan.resolved, plan.rows, plan.low, plan.paid
     version = (CycleSummary.objects.filter(cycle=cycle, kind=kind).aggregate(m=Max("version"))["m"] or 0) + 1
     summary = CycleSummary.objects.create(
-        cycle=cycle, kind=kind, version=version, rows=[_row_json(r) for r in rows],
+        cycle=cycle, kind=kind, version=version, rows=[_row_json(r, plan.scored) for r in rows],
         villages=[{"name": v["name"], "cadres": v["cadres"], "total": str(v["total"]), "average": v["average"],
-                   "rank": v["rank"]} for v in villages],
+                   "rank": v["rank"] if plan.scored else None} for v in plan.villages],
         low_scorers=[_row_json(r) for r in low],
         rewards=[{"person_id": w.person_id, "name": w.name, "rank": w.rank, "amount": str(w.amount)} for w in paid],
         created_by=actor, policy_version_id=resolved.version_id, policy_ref=resolved.ref,
     )
     audit_record(actor=actor, action=f"points.summary_{kind}", object_type="point_summary", object_id=summary.pk,
-                 org_path=cycle.org_path, after={"rows": len(rows), "version": version})
+                 org_path=cycle.org_path, after={"rows": len(rows), "version": version, "scored": plan.scored})
     if low:
         names = "、".join(r.name for r in low)
         leaders = users_with_role("township_secretary", cycle.org_path) + users_with_role("township_office",
@@ -272,7 +340,7 @@ def cycle_summarise(*, actor: Any, cycle: Cycle, kind: str) -> CycleSummary:
             users=leaders, title=f"积分{summary.get_kind_display()}：{len(low)}人需约谈提醒",
             body=f"积分较低、靠后：{names}", url=f"/points/circular/{summary.pk}.pdf", kind="points_reminder",
             key=f"points_reminder:{summary.pk}"))
-    if kind == CycleSummary.Kind.FINAL and cycle.scope == Scope.VILLAGE:
+    if kind == CycleSummary.Kind.FINAL and cycle.scope == Scope.VILLAGE and plan.scored:
         thresholds_evaluate(actor=actor, cycle=cycle, rows=rows, resolved=resolved)
     if kind == CycleSummary.Kind.FINAL and cycle.status != Cycle.Status.CLOSED:
         cycle.status = Cycle.Status.CLOSED

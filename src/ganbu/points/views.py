@@ -26,6 +26,7 @@ from ganbu.core.access import (
 from ganbu.core.models import PolicyVersion
 from ganbu.org.models import TOWNSHIP_KINDS, Org, OrgKind
 from ganbu.points import queries, rules, services
+from ganbu.points.forms import EntryForm, ItemForm, RejectForm, text_errors
 from ganbu.points.models import Cycle, CycleSummary, PointEntry, PointItem, Scope, ThresholdHit
 from ganbu.points.preview import PreviewError, preview_policy
 from ganbu.reports.pdf import PdfUnavailable, pdf_response, render_pdf
@@ -84,7 +85,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
     return render(request, "points/ranking.html", {
         "org": org, "rows": [(r, marks["tags"].get(r.person_id, [])) for r in visible], "ranked": len(rows),
         "villages": villages, "cycle": cycle, "year": year, "scope": scope, "scopes": Scope.choices,
-        "tie_method": rules.TIE_METHOD, "rule_text": marks["text"],
+        "tie_method": rules.TIE_METHOD, "rule_text": marks["text"], "edge_rule": rules.EDGE_TIE_RULE,
+        "scored": rules.any_scored(rows), "nobody_scored": rules.NOBODY_SCORED,
         "can_ledger": has_perm(request.user, "points.view", township_path),
     })
 
@@ -103,7 +105,7 @@ def _marks(rows: list[rules.RankRow], township_path: str, scope: str, cycle: Cyc
         tags.setdefault(w.person_id, []).append(f"奖励 {w.amount} 元")
     text = ""
     if scope == Scope.VILLAGE:
-        bottom = rules.bottom_group(rows, params.bottom_group_size)
+        bottom = rules.bottom_group(rows, params.bottom_group_size, params.reward_proportion)
         for r in rows:
             if rules.threshold_reasons(params, r, bottom):
                 tags.setdefault(r.person_id, []).append("达到警示线")
@@ -172,12 +174,13 @@ def record(request: HttpRequest) -> HttpResponse:
         raise NotFound()
     errors: list[str] = []
     if request.method == "POST":
+        errors = text_errors(EntryForm, request.POST)
         try:
             person = access_person(request.user, request.POST.get("person"), "points.record")
             on = timezone.datetime.strptime(request.POST.get("date") or "", "%Y-%m-%d").date()
         except ValueError:
-            errors = ["发生日期：日期格式应为 YYYY-MM-DD"]
-        else:
+            errors.append("发生日期：日期格式应为 YYYY-MM-DD")
+        if not errors:
             try:
                 services.point_entry_record(
                     actor=request.user, person=person, item_id=request.POST.get("item"),
@@ -216,6 +219,9 @@ def approve(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = access_object(request.user, PointEntry, entry_id, "points.approve")
     try:
         if request.POST.get("action") == "reject":
+            too_long = text_errors(RejectForm, request.POST)
+            if too_long:
+                raise ValidationError(too_long)
             services.point_entry_reject(actor=request.user, entry=entry, reason=request.POST.get("reason", ""))
             messages.success(request, "已退回")
         else:
@@ -241,6 +247,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         if request.POST.get("village"):
             village = access_org(request.user, request.POST["village"], "points.catalogue")
         try:
+            too_long = text_errors(ItemForm, request.POST)
+            if too_long:
+                raise ValidationError(too_long)
             services.point_item_create(
                 actor=request.user, township=township, scope=request.POST.get("scope", Scope.VILLAGE),
                 category=request.POST.get("category", ""), name=request.POST.get("name", ""),
@@ -268,25 +277,59 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "scopes": Scope.choices, "post": request.POST}, status=400 if errors else 200)
 
 
+def _confirm(request: HttpRequest, *, title: str, lines: list[str], back: str) -> HttpResponse:
+    """The confirm step of an irreversible action: what will happen, and the same POST again with
+    ``confirm=1`` (computed by the same service the action uses)."""
+    hidden = [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")]
+    return render(request, "points/confirm.html", {"title": title, "lines": lines, "hidden": hidden,
+                                                   "action": request.path, "back": back})
+
+
 @login_required
 def cycles(request: HttpRequest) -> HttpResponse:
-    """Cycles, half-cycle and final summaries, circulars and publication (PTS-03..05)."""
+    """Cycles, half-cycle and final summaries, circulars and publication (PTS-03..05). Opening a
+    cycle, a summary and publishing each show what will happen first and ask to confirm."""
     if not has_perm(request.user, "points.view"):
         raise NotFound()
     errors: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action")
+        confirmed = request.POST.get("confirm") == "1"
+        back = request.path
         try:
             if action == "open":
                 township = access_org(request.user, request.POST.get("township"), "points.catalogue")
-                services.cycle_open(actor=request.user, township=township, year=int(request.POST.get("year", "0")),
-                                    scope=request.POST.get("scope", Scope.VILLAGE))
+                try:
+                    year = int(request.POST.get("year", ""))
+                except ValueError:
+                    raise ValidationError({"年度": "年度应为四位数字"}) from None
+                scope = request.POST.get("scope", Scope.VILLAGE)
+                if scope not in Scope.values:
+                    raise ValidationError({"范围": "积分范围不正确"})
+                if not confirmed:
+                    return _confirm(request, title="建立积分周期",
+                                    lines=[services.cycle_open_plan(township=township, year=year, scope=scope)],
+                                    back=back)
+                services.cycle_open(actor=request.user, township=township, year=year, scope=scope)
             elif action in ("half", "final"):
                 cycle = access_object(request.user, Cycle, request.POST.get("cycle"), "points.publish")
+                if not confirmed:
+                    plan = services.cycle_summary_plan(cycle=cycle, kind=action)
+                    lines = [plan.text()]
+                    if plan.low:
+                        lines.append("约谈提醒：" + "、".join(f"{r.name}（第{r.rank}名）" for r in plan.low))
+                    if plan.paid:
+                        lines.append("奖励：" + "、".join(f"{w.name} {w.amount} 元" for w in plan.paid))
+                    lines.append(rules.EDGE_TIE_RULE + "。")
+                    return _confirm(request, title=f"{cycle.year}年度{CycleSummary.Kind(action).label}", lines=lines,
+                                    back=back)
                 services.cycle_summarise(actor=request.user, cycle=cycle, kind=action)
             elif action == "publish":
                 summary = access_object(request.user, CycleSummary, request.POST.get("summary"), "points.publish",
                                         "cycle__org_path")
+                if not confirmed:
+                    return _confirm(request, title="公示积分排名", lines=[services.ranking_publish_plan(summary=summary)],
+                                    back=back)
                 services.ranking_publish(actor=request.user, summary=summary)
             else:
                 raise NotFound()
@@ -303,7 +346,7 @@ def cycles(request: HttpRequest) -> HttpResponse:
                                    kind__in=list(TOWNSHIP_KINDS))
     return render(request, "points/cycles.html", {
         "cycles": items, "townships": townships, "errors": errors, "year": timezone.localdate().year,
-        "scopes": Scope.choices, "can_publish": has_perm(request.user, "points.publish")},
+        "scopes": Scope.choices, "can_publish": has_perm(request.user, "points.publish"), "post": request.POST},
         status=400 if errors else 200)
 
 
@@ -311,7 +354,8 @@ def cycles(request: HttpRequest) -> HttpResponse:
 def circular(request: HttpRequest, summary_id: int) -> HttpResponse:
     """The 通报 PDF of a summary: ranking, village summary, low scorers to remind, rewards (PTS-03, PUB-03)."""
     summary = access_object(request.user, CycleSummary, summary_id, "points.view", "cycle__org_path")
-    ctx = {"summary": summary, "cycle": summary.cycle, "tie_method": rules.TIE_METHOD}
+    ctx = {"summary": summary, "cycle": summary.cycle, "tie_method": rules.TIE_METHOD,
+           "edge_rule": rules.EDGE_TIE_RULE}
     try:
         data = render_pdf("points/circular_pdf.html", ctx)
     except PdfUnavailable as exc:

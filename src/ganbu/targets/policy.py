@@ -59,6 +59,7 @@ class TargetsParams(PolicyParams):
     framework_categories: list[str] = param(FRAMEWORK_CATEGORIES, "目标框架类别", source="S3", min_length=1)
     drafting_steps: list[DraftStep] = param(DRAFTING_STEPS, "承诺目标制订环节（层级审核）", source="S3", min_length=1)
     measure_required: list[str] = param(["标准要求", "落实时限", "责任人"], "每项措施必填内容", source="S3")
+    vote_majority_pct: int = param(50, "表决通过须赞成票超过到会人数的比例（%）", ge=0, le=99)
     # TGT-02 dynamic management
     send_back_vague_or_low: bool = param(True, "内容笼统或目标偏低的承诺退回调整", source="S3")
     breakdown_period: Literal["quarter", "month", "half_year"] = param("quarter", "年度目标细化分解单位",
@@ -78,6 +79,7 @@ class TargetsParams(PolicyParams):
     scoring_months: int = param(6, "量化考核打分周期（月）", source="S3", ge=1, le=12)
     post_results_publicly: bool = param(True, "检查和打分情况张贴上栏", source="S3")
     publish_supervision_phone: bool = param(True, "公布考核办监督电话", source="S3")
+    half_scores_to_kpi: bool = param(False, "半年量化考核得分计入千分制（由千分制读取）")
     # TGT-07 rewards and punishments
     reward_exceeding: bool = param(True, "超额完成目标、实绩突出的给予物质奖励和精神激励", source="S3")
     failure_measures: list[FailureMeasure] = param(FAILURE_MEASURES, "未完成承诺目标的处理（按年次）", source="S3")

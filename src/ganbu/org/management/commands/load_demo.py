@@ -318,6 +318,12 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str, str]]:
         if role:
             role_grant(actor=None, user=user, role=role, org=orgs[org_name])
     presets_load(actor=None, county=county, townships=townships, year=year, adopt=True, fill_suggested=True)
+    # ATT-09: the demo townships enforce the geofence (a sign-in 36 km away is refused); keep this last,
+    # after any demo sign-ins are written.
+    from ganbu.attendance.services import attendance_policy_use_geofence
+
+    for t in townships:
+        attendance_policy_use_geofence(actor=None, org=t, on=date(year, 1, 1))
     return demo_logins()
 
 
