@@ -66,10 +66,15 @@ ROLE_TABLE: dict[str, str] = {
     "diary:matters": "diary.view", "diary:export": "diary.view", "diary:visit": "post", "diary:meeting": "post",
     "diary:contact": "post", "diary:stations": "diary.view", "diary:person_pick": "nobody",  # needs ?township=
     "reserves:county": "reserves.view", "reserves:care": "care.manage",
+    "attendance:correction_request": "post", "attendance:corrections": "attendance.correct",
+    "targets:home": "targets.view", "targets:propose": "targets.manage", "targets:ledger": "targets.view",
+    "targets:ledger_build": "post", "targets:ledger_xlsx": "targets.view", "targets:rounds": "targets.view",
+    "targets:decisions": "targets.view", "targets:funds": "targets.manage",
     # API operations without ids
     "api:people_list": "person.view", "api:token_revoke_mine": "post", "api:signin": "post",
     "api:monthly": "attendance.view", "api:mine": "any", "api:submit": "post", "api:ranking": "points.view|self",
     "api:record": "post", "api:case_list": "any", "api:calendar_day": "post",
+    "api:commitment_list": "any", "api:ledger": "any", "api:my_inspections": "any",
     "api:households": "any", "api:matter_list": "any", "api:matter_record": "any",  # one path: GET lists mine
 }
 # Known differences from the table, each with its reason (reported in RELIABILITY.md).
