@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ganbu
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-pg lint bench bench-smoke mutate sysdeps browserdeps benchdeps demo clean
+.PHONY: serve run test test-sqlite test-pg lint bench bench-smoke mutate sysdeps browserdeps benchdeps demo clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ run: $(STAMP) sysdeps
 	GANBU_DEBUG=1 $(PY) manage.py load_demo --if-empty
 	@GANBU_DEBUG=1 $(PY) manage.py run_huey --workers 1 > var/huey.log 2>&1 & echo $$! > var/huey.pid
 	@trap 'kill $$(cat var/huey.pid) 2>/dev/null' EXIT; GANBU_DEBUG=1 $(PY) manage.py runserver --noreload $(HOST)
+
+# Production: GANBU_SECRET_KEY, GANBU_AUDIT_KEY, GANBU_DATA_KEY, GANBU_DATABASE and GANBU_ALLOWED_HOSTS
+# from the environment (see README); behind a TLS proxy that sets X-Forwarded-Proto.
+WORKERS ?= 4
+serve: $(STAMP) sysdeps
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py run_huey --workers 2 >> $${GANBU_VAR_DIR:-var}/huey.log 2>&1 & echo $$! > $${GANBU_VAR_DIR:-var}/huey.pid
+	@trap 'kill $$(cat $${GANBU_VAR_DIR:-var}/huey.pid) 2>/dev/null' EXIT; $(VENV)/bin/gunicorn ganbu.wsgi --bind $(HOST) --workers $(WORKERS) --timeout 120 --access-logfile -
 
 demo: $(STAMP)
 	GANBU_DEBUG=1 $(PY) manage.py migrate --noinput -v 0

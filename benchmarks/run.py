@@ -369,6 +369,65 @@ def bench_roster(runs: int) -> dict[str, Any]:
     return {"median_s": statistics.median(times), "rows": rows, "runs_s": times}
 
 
+def bench_stationing(runs: int) -> dict[str, Any]:
+    """The county's stationed-cadre page and the nightly obligations evaluation, with one team member in every
+    village of the first county (added inside a transaction that is rolled back); queries are counted."""
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from benchmarks.harness import measure
+    from ganbu.org.models import VILLAGE_KINDS, Org, Post, PostTitle, User
+    from ganbu.org.roles import Role
+    from ganbu.org.services import role_grant
+    from ganbu.stationing.services import obligations_evaluate
+
+    county = counties()[0]
+    user, _ = User.objects.get_or_create(username="bench_county_org", defaults={"display_name": "组织部"})
+    role_grant(actor=None, user=user, role=Role.COUNTY_ORG, org=county)
+    on = MONTH.replace(day=28)
+    out: dict[str, Any] = {}
+    with transaction.atomic():
+        villages = Org.objects.filter(path__startswith=county.path, kind__in=list(VILLAGE_KINDS))
+        seen: set[int] = set()
+        posts = []
+        for person_id, org_id in (Post.objects.filter(org__in=villages).values_list("person_id", "org_id")
+                                  .order_by("org_id", "-person_id")):
+            if org_id not in seen:
+                seen.add(org_id)
+                posts.append(Post(person_id=person_id, org_id=org_id, title=PostTitle.TEAM_MEMBER,
+                                  start=on.replace(year=on.year - 1, day=1), safety_duty="驻村安全"))
+        Post.objects.bulk_create(posts)
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+
+        def page() -> None:
+            resp = client.get("/stationing/")
+            assert resp.status_code == 200, resp.status_code
+
+        def count(fn: Any) -> int:
+            n = [0]
+
+            def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+                n[0] += 1
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(wrapper):
+                fn()
+            return n[0]
+
+        page_queries = count(page)
+        t = measure(page, runs)
+        out["stationing_county_page"] = {"median_ms": t.median_s * 1000, "runs_ms": [x * 1000 for x in t.runs],
+                                         "cadres": len(posts), "queries": page_queries}
+        obligations_evaluate(on=on)  # the first night writes the notices; later nights only read
+        night_queries = count(lambda: obligations_evaluate(on=on))
+        t = measure(lambda: obligations_evaluate(on=on), runs, warmup=0)
+        out["stationing_nightly"] = {"median_ms": t.median_s * 1000, "runs_ms": [x * 1000 for x in t.runs],
+                                     "cadres": len(posts), "queries": night_queries}
+        transaction.set_rollback(True)
+    return out
+
+
 def bench_signin(runs: int, seconds: int) -> dict[str, Any]:
     """Sign-in over HTTP: each request a distinct cadre of the sign-in county, against the floor.
 
@@ -441,6 +500,33 @@ def bench_signin(runs: int, seconds: int) -> dict[str, Any]:
     return out
 
 
+def bench_subsidies(runs: int) -> dict[str, Any]:
+    """SUB-01..06: every township's subsidy lines for a county in one pass, with its query count, and the
+    reward pool paid by score to the fen over all the county's cadres."""
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks.harness import measure
+    from ganbu.subsidies.compute import compute
+    from ganbu.subsidies.rules import pool_shares
+
+    county = counties()[0]
+    year = START.year
+
+    def app() -> int:
+        return sum(len(t.lines) for t in compute(scope=county, year=year).values())
+
+    with CaptureQueriesContext(connection) as q:
+        cadres = app()
+    parts = {i: Decimal(700 - i % 3 * 70) for i in range(cadres)}
+    scores = {i: Decimal(60 + (i * 37) % 40) for i in range(cadres)}
+    t, p = measure(app, runs), measure(lambda: pool_shares(parts, scores), runs)
+    return {"median_s": t.median_s, "queries": len(q), "cadres": cadres, "peak_mb": t.peak_mb,
+            "pool_median_s": p.median_s, "runs_s": t.runs}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=["smoke", "county", "province"], default="county")
@@ -472,6 +558,8 @@ def main() -> int:
         "leave_submit": lambda: bench_leave(max(args.runs, 20)),
         "roster_import": lambda: bench_roster(args.runs),
         "signin": lambda: bench_signin(args.runs, args.seconds),
+        "stationing": lambda: bench_stationing(args.runs),
+        "subsidies_county": lambda: bench_subsidies(args.runs),
     }
     results: dict[str, Any] = {}
     out_path = Path(args.out)
@@ -482,7 +570,7 @@ def main() -> int:
             continue
         log(f"running {name}")
         value = fn()
-        if name == "signin":
+        if name in ("signin", "stationing"):
             results.update(value)
         else:
             results[name] = value

@@ -39,6 +39,12 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip_pg)
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_tmp(settings, tmp_path):
+    """Each test has its own audit checkpoint file (outside the database, like production)."""
+    settings.GANBU_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
+
+
 @pytest.fixture
 def calendar(db):
     from ganbu.core.calendar import calendar_seed_from_library, work_calendar
@@ -97,7 +103,8 @@ def world(db, calendar):
     p.cadre_a = _person(village_a, "周文书", gender="F")
     p.first_secretary = _person(village_a, "吴第一书记", category="civil_servant",
                                 staff_status=StaffStatus.ESTABLISHED, party_member=True,
-                                party_join_date=date(2010, 1, 1), party_full_date=date(2011, 1, 1))
+                                party_join_date=date(2010, 1, 1), party_full_date=date(2011, 1, 1),
+                                work_start_date=date(2005, 7, 1))
     p.team_1 = _person(village_a, "郑队员", category="civil_servant", staff_status=StaffStatus.ESTABLISHED)
     p.team_2 = _person(village_a, "冯队员", gender="F", category="civil_servant", staff_status=StaffStatus.ESTABLISHED)
     p.outsider = _person(village_b, "陈外村")

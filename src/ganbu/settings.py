@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -34,18 +35,31 @@ DEBUG = _env_bool("GANBU_DEBUG")
 
 
 def _secret_key() -> str:
+    """Production reads GANBU_SECRET_KEY and refuses a weak one; only a demo or a test run may
+    use (or create, readable by its owner only) the key file under var/."""
     key = os.environ.get("GANBU_SECRET_KEY")
+    if not (DEBUG or _env_bool("GANBU_TESTING")):
+        if not key:
+            raise ImproperlyConfigured("GANBU_SECRET_KEY is not set (or run with GANBU_DEBUG=1 for a demo)")
+        if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure"):
+            raise ImproperlyConfigured("GANBU_SECRET_KEY is too weak: at least 50 random characters "
+                                       "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
+        return key
     if key:
         return key
-    key_file = VAR_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    if DEBUG or _env_bool("GANBU_TESTING"):
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
-        key_file.write_text(key)
-        return key
-    raise ImproperlyConfigured("GANBU_SECRET_KEY is not set (or run with GANBU_DEBUG=1 for a demo)")
+    return _demo_key_file(VAR_DIR / "secret_key", lambda: secrets.token_urlsafe(50))
+
+
+def _demo_key_file(path: Path, make: Any) -> str:
+    """Read a demo/test key file, creating it mode 0600 (never used outside DEBUG or tests)."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
 
 
 SECRET_KEY = _secret_key()
@@ -91,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ganbu.core.errors.ChineseErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "ganbu.urls"
@@ -219,3 +234,60 @@ LOGGING = {
 if _env_bool("GANBU_TESTING"):
     # Tests create a dozen personas per test; PBKDF2 costs ~0.6 s each on CI machines.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# ---------------------------------------------------------------------------------------------
+# Production and security (issue 17). Everything about serving, TLS, CSP, integrity keys and
+# retention lives in this block; DEBUG and test runs keep the demo-friendly defaults.
+# ---------------------------------------------------------------------------------------------
+TESTING = _env_bool("GANBU_TESTING")
+# WhiteNoise serves /static/ from STATIC_ROOT (collectstatic) with hashed names and a year's cache;
+# the middleware sits right after SecurityMiddleware so static answers skip sessions and auth.
+MIDDLEWARE.insert(1, "ganbu.core.security.SecurityHeadersMiddleware")
+if not (DEBUG or TESTING):  # the demo's runserver and the tests serve static files from the finders
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "ganbu.core.security.InputGuardMiddleware")
+MIDDLEWARE.append("ganbu.core.security.DomainErrorMiddleware")
+# No text field of any request may be longer than this (a 100,000-character comment is refused, named).
+GANBU_MAX_FIELD_CHARS = int(os.environ.get("GANBU_MAX_FIELD_CHARS", "20000"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG or TESTING
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 365 * 24 * 3600 if not DEBUG else 0
+# Content-Security-Policy (ganbu.core.security): no inline script anywhere; page scripts live in
+# static/ganbu/*.js. Inline style attributes stay allowed (ECharts draws with them).
+GANBU_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+             "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+             "frame-ancestors 'none'; form-action 'self'")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG and not TESTING:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (nginx: proxy_set_header
+    # X-Forwarded-Proto $scheme). GANBU_HSTS_SECONDS=0 turns HSTS off while trying TLS out.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _env_bool("GANBU_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("GANBU_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("GANBU_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("GANBU_HSTS_PRELOAD", True)
+    CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GANBU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# A running background job without a progress heartbeat this long lost its worker: marked failed.
+GANBU_JOB_STALE_SECONDS = int(os.environ.get("GANBU_JOB_STALE_SECONDS", "600"))
+GANBU_JOB_QUEUE_SECONDS = int(os.environ.get("GANBU_JOB_QUEUE_SECONDS", "3600"))
+# Uploads: nothing larger than this reaches a view (rosters, evidence).
+GANBU_UPLOAD_MAX_BYTES = int(os.environ.get("GANBU_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Integrity keys (ganbu.core.keys): the audit HMAC key and the SM4 data key come from the
+# environment or from key files outside the database; never from SECRET_KEY, never from a table.
+# Demo and test runs create key files under var/keys (mode 0600); production refuses to start
+# without them (GANBU_AUDIT_KEY / GANBU_DATA_KEY, 64 hex characters, or *_FILE paths).
+GANBU_KEY_DIR = Path(os.environ.get("GANBU_KEY_DIR", VAR_DIR / "keys"))
+GANBU_DEMO_KEYS = DEBUG or TESTING
+# The audit rows' keyed hash: SM3 (国密) where OpenSSL offers it, else SHA-256. Fixed per install:
+# rows hashed with one cannot be verified with the other.
+import hashlib as _hashlib  # noqa: E402
+
+GANBU_AUDIT_HASH = os.environ.get("GANBU_AUDIT_HASH") or ("sm3" if "sm3" in _hashlib.algorithms_available else "sha256")
+# Sealed audit checkpoints are appended here (one JSON line per seal), outside the database.
+GANBU_AUDIT_CHECKPOINTS = Path(os.environ.get("GANBU_AUDIT_CHECKPOINTS", VAR_DIR / "audit" / "checkpoints.jsonl"))

@@ -131,8 +131,9 @@ def test_sec_01_backdated_insert_is_named():
     audit_seal()
     late = AuditEntry(chain="330521", at=timezone.now() - timedelta(days=3), actor_label="补插",
                       action="test.write", object_type="thing", object_id="late", org_path="330521100")
-    late.content_hash = _content_hash(late)
+    late.content_hash = _content_hash(late)  # made with the key: an insider, not a database administrator
     late.save(force_insert=True)
+    audit_seal()
     code, _, err = _verify()
     assert code == 1
     assert f"（ID {late.pk}）时间" in err and "疑为事后补插" in err

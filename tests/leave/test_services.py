@@ -369,7 +369,7 @@ def test_inbox_query_count_does_not_grow_with_requests(submit, lv, login, django
     for i in range(5):
         p = person_create(actor=None, org=lv.village_a, name=f"队员{i}", gender="M", birth_date=date(1990, 1, 1),
                           id_number=make_id_number("330521", date(1990, 1, 1), 700 + i, True),
-                          category="civil_servant")
+                          category="civil_servant", staff_status="established")
         post_start(actor=None, person=p, org=lv.village_a, title="team_member", start=date(2024, 1, 1),
                    safety_duty="安全", dispatch_unit=lv.unit)
         services.leave_submit(actor=lv.users.township_secretary, person=p, kind="personal",

@@ -129,9 +129,9 @@ def test_outsider_refused_on_notice_management(world, notice, client, login):
     assert obj.answer == ""
 
 
-def test_pub_01_withdrawn_or_unknown_versions_are_not_public(world, notice, client):
-    """PUB-01: the public sees only published versions: a withdrawn one is not found."""
-    NoticeVersion.objects.filter(pk=notice.pk).update(withdrawn=True)
-    assert client.get(reverse("notices:detail", args=[notice.pk])).status_code == 404
-    assert client.get(reverse("notices:poster", args=[notice.pk])).status_code == 404
+def test_pub_01_withdrawn_versions_print_nothing_unknown_ones_are_not_found(world, notice, client):
+    """PUB-01/02: a withdrawal is public (it says why) but prints no poster; an unknown id is not found."""
+    withdrawal = services.notice_withdraw(actor=world.users.office, notice=notice.notice, reason="名单有误")
+    assert "名单有误" in client.get(reverse("notices:detail", args=[withdrawal.pk])).content.decode()
+    assert client.get(reverse("notices:poster", args=[withdrawal.pk])).status_code == 404
     assert client.get(reverse("notices:detail", args=[MISSING])).status_code == 404

@@ -337,11 +337,17 @@ def duty_reports(request: HttpRequest, township_id: int) -> HttpResponse:
     people = list(queries.team_members(township, timezone.localdate())) if can_manage else []
     missing = [(label, list(queries.duty_report_missing(township, year, half)))
                for half, label in DutyReport.Half.choices]
+    try:  # a year without a policy in force (an earlier year, a year not yet set up) is a page, not a 500
+        interval = services.policy_for(township, date(year, 12, 31)).params.report_interval_months
+    except AssessmentError as exc:
+        interval, no_policy = None, "；".join(exc.errors)
+    else:
+        no_policy = ""
     return render(request, "assessment/reports.html", {
         "township": township, "year": year, "reports": list(queries.duty_reports_for(township, year)),
         "errors": errors, "people": people, "audiences": services.AUDIENCES, "ratings": rules.RATINGS,
         "rating_labels": dict(rules.RATINGS), "can_manage": can_manage, "halves": DutyReport.Half.choices,
-        "missing": missing, "interval": services.policy_for(township, date(year, 12, 31)).params.report_interval_months,
+        "missing": missing, "interval": interval, "no_policy": no_policy,
     }, status=400 if errors else 200)
 
 

@@ -12,6 +12,15 @@ class SignInAdmin(admin.ModelAdmin):
     search_fields = ("person__name", "org_path")
     raw_id_fields = ("person", "proxy_by", "authorised_by")
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        """The form shows raw coordinates: the look is audited (issue 17, PIPL)."""
+        from ganbu.attendance.location import signin_coordinates_view
+
+        signin = models.SignIn.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if signin is not None and signin.latitude is not None and request.method == "GET":
+            signin_coordinates_view(actor=request.user, signin=signin, where="后台")
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(models.DayStatus)
 class DayStatusAdmin(admin.ModelAdmin):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from ganbu.api.auth import SignInTokenAuth
@@ -23,10 +23,10 @@ router = Router(tags=["考勤"])
 
 
 class SignInIn(Schema):
-    lat: float | None = None
-    lng: float | None = None
-    coord_system: str = "wgs84"
-    qr: str | None = None
+    lat: float | None = Field(None, ge=-90, le=90, description="纬度（度）")
+    lng: float | None = Field(None, ge=-180, le=180, description="经度（度）")
+    coord_system: Literal["wgs84", "gcj02"] = Field("wgs84", description="坐标系：wgs84（GPS）或 gcj02（国测局）")
+    qr: str | None = Field(None, max_length=200, description="办公点二维码上的字符串")
 
 
 class SignInOut(Schema):
@@ -95,7 +95,8 @@ class MonthlyRowOut(Schema):
 
 
 @router.get("/monthly", response={200: list[MonthlyRowOut], 400: Error})
-def monthly(request: Any, org: int | None = None, month: str | None = None) -> Any:
+def monthly(request: Any, org: int | None = None,
+            month: str | None = Query(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="月份，YYYY-MM")) -> Any:
     """Monthly statistics (ATT-05) for an org in the caller's scope."""
     try:
         target = queries.scoped_org(request.user, org, "attendance.view")

@@ -189,17 +189,17 @@ def _monthly_stats(org: Org, month: date) -> MonthlyStats:
 
 
 def default_org(user: Any, perm: str = "attendance.view") -> Org | None:
-    """The org a page opens on: the user's own township if all of it is in scope, else his own grant node."""
+    """The org a page opens on: the user's own township if in scope, else his first scope root."""
     person_path = ""
     if getattr(user, "person_id", None):
         person_path = Person.objects.filter(pk=user.person_id).values_list("org_path", flat=True).first() or ""
     paths = perm_paths(user, perm)
-    if person_path and any(township_path(person_path).startswith(p) for p in paths):
-        return Org.objects.filter(path=township_path(person_path)).first()
-    # Never wider than a grant (issue 16): a village secretary opens on his village, not his township.
-    own = [p for p in paths if p and person_path.startswith(p)]
-    if own:
-        return Org.objects.filter(path=max(own, key=len)).first()
+    if person_path and any(person_path.startswith(p) for p in paths):
+        own_township = township_path(person_path)
+        if any(own_township.startswith(p) for p in paths):
+            return Org.objects.filter(path=own_township).first()
+        # a village role: his own scope root, never the township above it (its rows are not his to see)
+        return Org.objects.filter(path=max((p for p in paths if person_path.startswith(p)), key=len)).first()
     if not paths:
         return None
     if paths == [""]:

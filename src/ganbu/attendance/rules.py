@@ -155,8 +155,8 @@ def qr_window(ts: float, seconds: int) -> int:
 def qr_verify(secret: str, org_path: str, token: str, *, ts: float, seconds: int) -> bool:
     """Accept this window's token and the previous one (a scan just before it rotates)."""
     now = qr_window(ts, seconds)
-    return any(hmac.compare_digest(qr_token(secret, org_path, w), (token or "").strip().lower())
-               for w in (now, now - 1))
+    given = (token or "").strip().lower().encode()  # bytes: a non-ASCII scan is simply wrong, never an error
+    return any(hmac.compare_digest(qr_token(secret, org_path, w).encode(), given) for w in (now, now - 1))
 
 
 # --- day status (ATT-04) ----------------------------------------------------------------------

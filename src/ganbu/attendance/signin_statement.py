@@ -192,9 +192,11 @@ def _plain_body(raw: bytes) -> dict[str, Any] | None:
         return None
     for key in ("lat", "lng"):
         value = data.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                  or not -180 <= value <= 180 or (key == "lat" and not -90 <= value <= 90)):
             return None
-    if data.get("coord_system", "wgs84") not in ("wgs84", "gcj02") or not isinstance(data.get("qr", ""), str | None):
+    if data.get("coord_system", "wgs84") not in ("wgs84", "gcj02") or not isinstance(data.get("qr", ""), str | None) \
+            or len(data.get("qr") or "") > 200:
         return None
     return {"lat": data.get("lat"), "lng": data.get("lng"), "coord_system": data.get("coord_system", "wgs84"),
             "qr_token": data.get("qr")}

@@ -53,3 +53,11 @@ def attendance_morning() -> dict[str, int]:
 @db_periodic_task(crontab(hour="21", minute="0"))
 def attendance_evening() -> int:
     return run_evening()
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def signin_coordinates_purge_daily() -> dict[str, int]:
+    """Erase raw sign-in coordinates past the policy's window (issue 17, PIPL)."""
+    from ganbu.attendance.location import signin_coordinates_purge
+
+    return signin_coordinates_purge(today=services.today())

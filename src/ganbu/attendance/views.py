@@ -434,8 +434,12 @@ HEADERS = ["姓名", "单位", "应出勤(天)", "出勤", "请假", "出差", "
 
 
 def _table(stats: queries.MonthlyStats) -> list[list[Any]]:
-    return [[r.name, r.org_name, r.days, r.present, r.leave, r.trip, r.meeting, r.absent, str(r.deduction),
-             r.half_absent, str(r.half_deduction)] for r in stats.rows]
+    return [[r.name, r.org_name, r.days, r.present, r.leave, r.trip, r.meeting, r.absent, r.deduction,
+             r.half_absent, r.half_deduction] for r in stats.rows]
+
+
+MONEY = ["扣款(元)", "半年累计扣款(元)"]
+TOTALS = ["应出勤(天)", "出勤", "请假", "出差", "开会", "缺勤", "扣款(元)", "半年累计缺勤", "半年累计扣款(元)"]
 
 
 @login_required
@@ -443,7 +447,8 @@ def _table(stats: queries.MonthlyStats) -> list[list[Any]]:
 def monthly_xlsx(request: HttpRequest) -> HttpResponse:
     stats = _monthly(request)
     data = xlsx_bytes([(f"{stats.month:%Y-%m}考勤", HEADERS, _table(stats))],
-                      note=f"{stats.org.name} {stats.month:%Y年%m月} 考勤统计　依据：{stats.policy_ref}")
+                      note=f"{stats.org.name} {stats.month:%Y年%m月} 考勤统计　依据：{stats.policy_ref}",
+                      money_columns=MONEY, total_columns=TOTALS)
     return xlsx_response(data, f"{stats.org.name}{stats.month:%Y年%m月}考勤.xlsx")
 
 

@@ -12,6 +12,17 @@ from ganbu.core.stamps import invalidate
 from ganbu.core.workdays import WorkCalendar
 
 LIBRARY_SOURCE = "chinesecalendar"
+# The library names holidays in English; an office reads them in Chinese (issue 10, bug 12).
+HOLIDAY_ZH = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def holiday_zh(name: object) -> str:
+    text = str(getattr(name, "value", name))
+    return HOLIDAY_ZH.get(text, text)
 
 _cache: dict[str, tuple[object, WorkCalendar]] = {}  # region → (stamp, calendar)
 
@@ -28,11 +39,13 @@ def calendar_seed_from_library() -> int:
     for day, name in constants.holidays.items():
         years.add(day.year)
         if day.weekday() < 5:  # a weekend holiday is already a day off
-            rows.append(CalendarDay(date=day, region="", is_workday=False, name=str(name), source=LIBRARY_SOURCE))
+            rows.append(CalendarDay(date=day, region="", is_workday=False, name=holiday_zh(name),
+                                    source=LIBRARY_SOURCE))
     for day, name in constants.workdays.items():
         if day.weekday() >= 5:
             years.add(day.year)
-            rows.append(CalendarDay(date=day, region="", is_workday=True, name=f"{name}调休", source=LIBRARY_SOURCE))
+            rows.append(CalendarDay(date=day, region="", is_workday=True, name=f"{holiday_zh(name)}调休",
+                                    source=LIBRARY_SOURCE))
     with transaction.atomic():
         edited = set(CalendarDay.objects.filter(region="").exclude(source=LIBRARY_SOURCE).values_list("date", flat=True))
         CalendarDay.objects.filter(region="", source=LIBRARY_SOURCE).delete()
@@ -42,7 +55,7 @@ def calendar_seed_from_library() -> int:
             # The library's last year may be incomplete only if it lacks the spring festival;
             # every year it lists is taken from the State Council notice.
             CalendarYear.objects.update_or_create(
-                year=year, defaults={"status": CalendarYear.Status.OFFICIAL, "source": f"{LIBRARY_SOURCE} 国务院通知"}
+                year=year, defaults={"status": CalendarYear.Status.OFFICIAL, "source": "国务院办公厅节假日安排通知"}
             )
     _cache.clear()
     invalidate()

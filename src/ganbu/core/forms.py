@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from ganbu.core import audit_text
 from ganbu.core.queries import ParamRow
 
 REQUIRED = {"required": "必填", "invalid": "格式不正确"}
@@ -39,10 +40,12 @@ class CalendarCheckForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    object_type = forms.CharField(label="对象类型", required=False, max_length=64)
-    object_id = forms.CharField(label="对象ID", required=False, max_length=64)
+    object_type = forms.CharField(label="对象", required=False, max_length=64,
+                                  widget=forms.Select(choices=audit_text.object_choices()))
+    object_id = forms.CharField(label="记录编号", required=False, max_length=64)
     actor = forms.CharField(label="操作人", required=False, max_length=100)
-    action = forms.CharField(label="动作", required=False, max_length=64)
+    action = forms.CharField(label="操作", required=False, max_length=64,
+                             widget=forms.Select(choices=audit_text.action_choices()))
     start = forms.DateField(label="起", required=False, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label="止", required=False, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},

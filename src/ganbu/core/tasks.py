@@ -15,3 +15,11 @@ def audit_seal_periodic() -> int:
     from ganbu.core.audit import audit_seal
 
     return audit_seal()
+
+
+@db_periodic_task(crontab(minute="*"))
+def job_reap_periodic() -> int:
+    """Mark failed the background jobs whose worker died (issue 17)."""
+    from ganbu.core.jobs import job_reap_stale
+
+    return job_reap_stale()

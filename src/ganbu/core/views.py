@@ -7,6 +7,7 @@ not see answers the same "not found" as what does not exist.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 from ganbu.core import queries
 from ganbu.core.access import NotFound, has_perm, perm_paths, policy_perm
 from ganbu.core.audit import audit_chains_for_paths, audit_head
+from ganbu.core.audit_text import describe
 from ganbu.core.calendar import (
     CalendarError,
     calendar_day_delete,
@@ -45,6 +47,15 @@ from ganbu.core.policy import (
     policy_check_values,
     policy_full_params,
     policy_revise,
+)
+from ganbu.core.policy_form import (
+    choice_labels,
+    code_families,
+    doc_titles,
+    editor_rows,
+    grid,
+    label_of,
+    parse_shaped,
 )
 
 E_NO_NATIONAL = "全国节假日和年度状态只能由全国范围的系统管理员维护"
@@ -198,6 +209,7 @@ def policies(request: HttpRequest) -> HttpResponse:
     in_force: set[tuple[int, str]] = set()
     for v in versions:  # ordered newest first within (org, module): the first adopted one in force today
         v.module_title = MODULES[v.module].title if v.module in MODULES else v.module  # type: ignore[attr-defined]
+        v.preset_title = _preset_title(v.preset)  # type: ignore[attr-defined]
         key = (v.org_id, v.module)
         v.in_force = (key not in in_force and v.status == PolicyVersion.Status.ADOPTED  # type: ignore[attr-defined]
                       and v.period_start <= today and (v.period_end is None or v.period_end >= today))
@@ -209,9 +221,17 @@ def policies(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _preset_title(code: str) -> str:
+    """A preset is named by its document's title, never by its seed code."""
+    from ganbu.core.presets import DOCUMENTS
+
+    return f"《{DOCUMENTS[code]}》" if code in DOCUMENTS else doc_titles(code or "")
+
+
 def _policy_ctx(request: HttpRequest, version: PolicyVersion, **extra: Any) -> dict[str, Any]:
     user = request.user
     rows = extra.pop("rows", None) or queries.policy_param_rows(version)
+    _decorate(rows, version, extra.pop("typed", None))
     levels = queries.policy_levels_above(version)
     siblings = queries.policy_versions(user, module=version.module, org_id=version.org_id)
     return {
@@ -220,8 +240,51 @@ def _policy_ctx(request: HttpRequest, version: PolicyVersion, **extra: Any) -> d
         "can_edit": has_perm(user, policy_perm(version.module, "edit"), version.org.path),
         "can_adopt": has_perm(user, policy_perm(version.module, "adopt"), version.org.path)
         and version.status == PolicyVersion.Status.DRAFT,
-        "siblings": siblings, **extra,
+        "siblings": siblings, "preset_title": _preset_title(version.preset), **extra,
     }
+
+
+RULE_IN_TITLE = re.compile(r"[（(]?\b([A-Z]{2,4}-\d{2})\b[）)]?")
+
+
+def _decorate(rows: list[Any], version: PolicyVersion, typed: dict[str, Any] | None = None) -> None:
+    """Each row as the form shows it: lists and tables in Chinese, codes by their labels, the source
+    named by the document's title (never S0–S4), the parameter's code name never shown."""
+    fields = MODULES[version.module].schema.model_fields
+    for row in rows:
+        value = (typed or {}).get(row.name, row.value)
+        if row.kind == "json":
+            row.grid = grid(fields[row.name].annotation, value)
+            row.editor = editor_rows(row.grid)
+            row.deletable = row.grid.kind != "object"
+        if row.kind == "text" and isinstance(row.value, str) and row.value in code_families():
+            row.kind, row.choices = "choice", [c for c, _ in code_families()[row.value]]
+        row.choice_labels = choice_labels(row.choices)
+        if row.kind == "choice":
+            row.display_label = dict(row.choice_labels).get(str(row.value), label_of(row.value))
+        else:
+            row.display_label = label_of(row.value) if row.kind == "text" else row.display
+        rule_ids = RULE_IN_TITLE.findall(row.title)
+        row.title = RULE_IN_TITLE.sub("", row.title).strip()
+        row.basis = "；".join(filter(None, [doc_titles(row.note or row.source), "、".join(rule_ids)]))
+        row.origin_text = doc_titles(row.origin_label)
+
+
+def _shaped_post(rows: list[Any], version: PolicyVersion, data: Any) -> tuple[Any, dict[str, str], dict[str, Any]]:
+    """Turn the table and list editors' inputs into the JSON the policy stores (one place: here)."""
+    fields = MODULES[version.module].schema.model_fields
+    post = data.copy()
+    errors: dict[str, str] = {}
+    typed: dict[str, Any] = {}
+    for row in rows:
+        if row.kind != "json":
+            continue
+        value, problems = parse_shaped(fields[row.name].annotation, row.name, data, row.value)
+        typed[row.name] = value
+        post[f"p_{row.name}"] = "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+        if problems:
+            errors[row.name] = "；".join(problems)
+    return post, errors, typed
 
 
 @login_required
@@ -244,7 +307,9 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                        "period_end": version.period_end})
         return render(request, "core/policy_edit.html", _policy_ctx(request, version, rows=rows, meta=meta))
     meta = PolicyMetaForm(request.POST)
-    values, errors, raw = parse_param_post(rows, request.POST, township=township)
+    post, shaped_errors, typed = _shaped_post(rows, version, request.POST)
+    values, errors, raw = parse_param_post(rows, post, township=township)
+    errors.update(shaped_errors)
     if errors:  # show every bad field at once: check the others too (no write)
         try:
             policy_check_values(version, {k: v for k, v in values.items() if k not in errors})
@@ -268,7 +333,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         row.checked = bool(request.POST.get(f"o_{row.name}"))  # type: ignore[attr-defined]
     return render(request, "core/policy_edit.html",
                   _policy_ctx(request, version, rows=rows, meta=meta, form_error=errors.get("__all__", ""),
-                              has_errors=True), status=400)
+                              has_errors=True, typed=typed), status=400)
 
 
 @login_required
@@ -302,14 +367,17 @@ def audit(request: HttpRequest) -> HttpResponse:
     entries = queries.audit_entries(request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     for e in page:
-        e.before_text = _json_text(e.before)  # type: ignore[attr-defined]
-        e.after_text = _json_text(e.after)  # type: ignore[attr-defined]
+        e.said = describe(e)  # type: ignore[attr-defined]
     heads = [(chain, audit_head(chain)) for chain in audit_chains_for_paths(paths)]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit.html", {"form": form, "page": page, "heads": heads,
                                                "query": query.urlencode(),
                                                "perms_export": has_perm(request.user, "audit.export")})
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 @login_required
@@ -324,16 +392,12 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     entries = queries.audit_entries(request.user, **{k: v for k, v in filters.items() if v})[:50000]
     rows = [[timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.action, e.object_type,
-             e.object_id, e.org_path, e.reason, _json_text(e.before), _json_text(e.after)] for e in entries]
+             e.object_id, e.org_path, e.reason, _as_text(e.before), _as_text(e.after)] for e in entries]
     audit_record(actor=request.user, action="audit.export", object_type="audit", org_path="",
                  after={"rows": len(rows), "filters": {k: str(v) for k, v in filters.items() if v}})
     data = xlsx_bytes([("审计日志", ["时间", "操作人", "动作", "对象类型", "对象", "范围", "原因", "修改前", "修改后"], rows)],
                       text_columns=["对象", "范围"])
     return xlsx_response(data, f"审计日志{timezone.localdate():%Y%m%d}.xlsx")
-
-
-def _json_text(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 # --- jobs -----------------------------------------------------------------------------------------
@@ -343,6 +407,11 @@ def _json_text(value: Any) -> str:
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of a background job the user started: rows done of total, then errors or result."""
     item = queries.access_job(request.user, pk)
+    if item.status in {"queued", "running"}:
+        from ganbu.core.jobs import job_reap_stale
+
+        if job_reap_stale(job_id=item.pk):  # its worker died: say so instead of "running" forever
+            item.refresh_from_db()
     errors = item.errors or []
     ctx = {"job": item, "running": item.status in {"queued", "running"}, "errors": errors[:JOB_ERRORS_SHOWN],
            "error_count": len(errors), "errors_cut": len(errors) > JOB_ERRORS_SHOWN, "result": item.result or {}}

@@ -20,18 +20,18 @@ class SubmitIn(Schema):
     kind: str
     start: date
     end: date
-    reason: str = Field(max_length=500)
+    reason: str = Field(..., max_length=500)
     start_pm: bool = False
     end_am: bool = False
     leaves_county: bool = False
     handover_id: int | None = None
-    submit_key: str | None = None
+    submit_key: str | None = Field(None, max_length=64, description="客户端生成的一次性提交标识：重复提交只记一次")
 
 
 class DecideIn(Schema):
     approve: bool
-    comment: str = ""
-    override_reason: str = ""
+    comment: str = Field("", max_length=2000)
+    override_reason: str = Field("", max_length=2000)
 
 
 def _num(value: Any) -> str:

@@ -279,6 +279,9 @@ def _advance(req: LeaveRequest, waiting: list[ApprovalStep] | None = None) -> No
     _notify_applicant(req, "您的请假已批准")
 
 
+SUBMIT_KEY_TAKEN = "提交标识已被使用，请刷新页面后重新提交"
+
+
 @transaction.atomic
 def leave_submit(*, actor: Any, person: Person, kind: str, start: date | None, end: date | None,
                  reason: str, start_pm: bool = False, end_am: bool = False, leaves_county: bool = False,
@@ -328,13 +331,17 @@ def leave_submit(*, actor: Any, person: Person, kind: str, start: date | None, e
     )
     # Field checks only: the one table constraint (end not before start) is the rules' "end" error
     # above and the database's CHECK; Django would otherwise ask the database to evaluate it.
-    req.full_clean(exclude=["org", "person", "handover", "policy_version", "applicant", "overridden_by"],
+    req.full_clean(exclude=["org", "person", "handover", "policy_version", "applicant", "overridden_by",
+                            "submit_key"],  # the unique index answers a racing or reused key below
                    validate_constraints=False)
     try:
         with transaction.atomic():
             req.save()
-    except IntegrityError:
-        return LeaveRequest.objects.get(submit_key=submit_key)
+    except IntegrityError:  # a second click raced in with the same key: answer with the first request
+        existing = LeaveRequest.objects.filter(submit_key=submit_key, person=person).first() if submit_key else None
+        if existing is None:  # another person's key, never their request
+            raise LeaveError({"submit_key": SUBMIT_KEY_TAKEN}) from None
+        return existing
     steps = ApprovalStep.objects.bulk_create([
         ApprovalStep(request=req, order=i + 1, kind=s["kind"], role=s["role"], org_id=s["org_id"],
                      org_path=s["org_path"], label=s["label"], why=s["why"])

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -155,7 +156,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     req = access_leave(user=request.user, pk=pk)
-    step = ApprovalStep.objects.filter(request=req, pk=request.POST.get("step") or 0).first()
+    raw_step = request.POST.get("step", "")
+    if not raw_step.isascii() or not raw_step.isdigit() or len(raw_step) > 18:
+        raise ValidationError({"step": "审批环节编号不正确，请刷新页面后重试"})
+    step = ApprovalStep.objects.filter(request=req, pk=int(raw_step)).first()
     if step is None:
         raise NotFound()
     try:

@@ -47,6 +47,7 @@ class NoticeVersion(models.Model):
     supervision_phone = models.CharField("监督电话", max_length=30, blank=True)
     policy_ref = models.CharField(max_length=300, blank=True)
     withdrawn = models.BooleanField(default=False)
+    reason = models.CharField("更正或撤回理由", max_length=300, blank=True)
 
     class Meta:
         ordering = ["notice_id", "-version"]
@@ -57,7 +58,17 @@ class NoticeVersion(models.Model):
 
 
 class Objection(models.Model):
-    """An objection (异议) to a notice, and its answer (PUB-04)."""
+    """An objection (异议) to a notice, and its answer (PUB-04).
+
+    It waits for the office before anyone sees it: the office replies in public, or keeps it off the
+    board with a reason (abuse, not about the notice). The filer's address is kept only as a keyed
+    hash, for the per-address rate limit.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        ANSWERED = "answered", "已答复并公开"
+        HIDDEN = "hidden", "不予公开"
 
     version = models.ForeignKey(NoticeVersion, on_delete=models.PROTECT, related_name="objections")
     name = models.CharField("姓名", max_length=50, blank=True)
@@ -68,6 +79,8 @@ class Objection(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-filed_at"]

@@ -1,14 +1,19 @@
-"""Public notice parameters (PUB-04): public period and supervision phone are left open by S3."""
+"""Public notice parameters (PUB-04): public period and supervision phone are left open by S3;
+objection moderation limits are ganbu's own (no seed gives them), shown as suggested values."""
 
 from __future__ import annotations
 
-from ganbu.core.policy import PolicyParams, open_param
+from ganbu.core.policy import PolicyParams, open_param, param
 from ganbu.core.presets import Preset
 
 
 class NoticesParams(PolicyParams):
     public_days: int | None = open_param(7, "公示期（天，含第N天）", ge=1)
     supervision_phone: str | None = open_param("12380", "监督电话")
+    objection_max_chars: int = param(500, "异议字数上限", source="非原文规定（防止刷屏）", ge=20, le=5000)
+    objection_daily_limit: int = param(3, "同一网络地址每日可提异议数", source="非原文规定（防止刷屏）",
+                                       ge=1, le=100)
+    reply_max_chars: int = param(1000, "答复字数上限", source="非原文规定", ge=20, le=5000)
 
 
 PRESETS = {

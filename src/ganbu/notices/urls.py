@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/circular.pdf", views.circular, name="circular"),
     path("manage/", views.manage, name="manage"),
     path("objections/<int:pk>/answer/", views.answer, name="answer"),
+    path("notice/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -84,7 +84,7 @@ class PostStartForm(forms.Form):
     funded = forms.BooleanField(label="职数内（享受补贴）", required=False)
     principal = forms.BooleanField(label="主职", required=False, initial=True)
     safety_duty = forms.CharField(label="一岗双责·安全职责", max_length=200, required=False,
-                                  help_text="每个职务须明确安全职责（ORG-08）")
+                                  help_text="每个职务须明确安全职责")
     dispatch_unit = OrgChoiceField(label="派出单位（驻村干部）", queryset=Org.objects.none(), required=False)
 
     def __init__(self, *args: Any, orgs: Any = None, units: Any = None, **kw: Any) -> None:
@@ -106,9 +106,9 @@ class OrgEditForm(forms.Form):
     categories = forms.MultipleChoiceField(label="村类别", choices=VillageCategory.choices, required=False,
                                            widget=forms.CheckboxSelectMultiple)
     address = forms.CharField(label="办公地址", max_length=200, required=False)
-    latitude = forms.DecimalField(label="纬度(WGS-84)", max_digits=9, decimal_places=6, required=False,
+    latitude = forms.DecimalField(label="纬度（GPS 坐标）", max_digits=9, decimal_places=6, required=False,
                                   min_value=-90, max_value=90, error_messages={"invalid": "纬度应为数字"})
-    longitude = forms.DecimalField(label="经度(WGS-84)", max_digits=9, decimal_places=6, required=False,
+    longitude = forms.DecimalField(label="经度（GPS 坐标）", max_digits=9, decimal_places=6, required=False,
                                    min_value=-180, max_value=180, error_messages={"invalid": "经度应为数字"})
     phone = forms.CharField(label="办公电话", max_length=30, required=False)
     leader_name = forms.CharField(label="分管领导", max_length=50, required=False)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Substr
+
+from ganbu.core.fields import SealedCharField
 
 
 class OrgKind(models.TextChoices):
@@ -148,8 +151,10 @@ class Person(models.Model):
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
-    phone = models.CharField("手机（私人）", max_length=20, blank=True)
+    # Encrypted at rest with SM4, a blind index for lookups and uniqueness (issue 17, PIPL):
+    # read and write plaintext as before; see ganbu.core.fields.SealedCharField.
+    id_number = SealedCharField("公民身份号码", max_length=200)
+    phone = SealedCharField("手机（私人）", max_length=200, blank=True)
     work_phone = models.CharField("工作电话", max_length=20, blank=True)
     party_member = models.BooleanField("中共党员", default=False)
     party_join_date = models.DateField("入党日期", null=True, blank=True)
@@ -165,6 +170,9 @@ class Person(models.Model):
     class Meta:
         ordering = ["org_path", "name"]
         verbose_name = "干部"
+        # One person per identity number, on the blind index (the ciphertext differs every write).
+        constraints = [models.UniqueConstraint(Substr("id_number", 1, 64), name="person_id_number_unique",
+                                               violation_error_message="该身份证号已登记")]
 
     def __str__(self) -> str:
         return self.name

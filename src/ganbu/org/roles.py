@@ -99,3 +99,15 @@ _VILLAGE_WORK: dict[str, set[str]] = {
     Role.TOWNSHIP_OFFICE: {"diary.view", "diary.manage", "reserves.view", "reserves.manage", "care.manage"},
 }
 ROLE_PERMS = {role: perms | frozenset(_VILLAGE_WORK.get(role, ())) for role, perms in ROLE_PERMS.items()}
+
+# Village cadre subsidies (SUB-04 先审批后发放): the township proposes and publishes, the organisation
+# department reviews, the finance bureau approves and writes the bank file.
+_SUBSIDIES: dict[str, set[str]] = {
+    Role.ADMIN: {"subsidies.propose", "subsidies.org_review", "subsidies.finance_review", "subsidies.publish",
+                 "subsidies.pay"},
+    Role.COUNTY_ORG: {"subsidies.org_review", "subsidies.publish"},
+    Role.COUNTY_FINANCE: {"subsidies.finance_review", "subsidies.pay"},
+    Role.TOWNSHIP_SECRETARY: {"subsidies.propose", "subsidies.publish"},
+    Role.TOWNSHIP_OFFICE: {"subsidies.propose", "subsidies.publish"},
+}
+ROLE_PERMS = {role: perms | frozenset(_SUBSIDIES.get(role, ())) for role, perms in ROLE_PERMS.items()}

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ganbu.core.access import has_perm, perm_paths, scope_q
 from ganbu.core.audit import audit_record
+from ganbu.core.jobs import job_beat
 from ganbu.core.models import Job
 from ganbu.org.models import VILLAGE_KINDS, Org, OrgKind, Person, Post, VillageCategory
 from ganbu.org.roster_rules import (
@@ -303,18 +304,28 @@ def roster_import_run(job_id: int) -> Job:
         Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, stage="系统错误", finished_at=timezone.now(),
                                              errors=[{"sheet": "", "row": 0, "field": "", "message": E_INTERNAL}])
         raise
+    finally:
+        _roster_input_delete(job_id)
+
+
+def _roster_input_delete(job_id: int) -> None:
+    """An uploaded roster holds every cadre's identity number: delete it once the import ran."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is not None and job.input_file:
+        job.input_file.delete(save=False)
+        Job.objects.filter(pk=job_id).update(input_file="")
 
 
 def _roster_import_run(job_id: int) -> Job:
     """Check every row (updating progress), then write or report."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
     actor = job.created_by
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, stage="读取文件")
+    job_beat(job.pk, status=Job.Status.RUNNING, stage="读取文件")
     with job.input_file.open("rb") as fh:
         content = fh.read()
     sheets, errors = workbook_sheets(content, job.input_file.name)
     total = _count(sheets)
-    Job.objects.filter(pk=job.pk).update(total=total, done=0, stage="逐行校验")
+    job_beat(job.pk, total=total, done=0, stage="逐行校验")
     plan = None
     if not errors:
         ctx = roster_context(actor, sheets, timezone.localdate())
@@ -324,7 +335,7 @@ def _roster_import_run(job_id: int) -> Job:
         def progress(n: int) -> None:
             if n - last[0] >= step or n == total:
                 last[0] = n
-                Job.objects.filter(pk=job.pk).update(done=n)
+                job_beat(job.pk, done=n)
 
         errors, plan = validate_roster(sheets, ctx, progress=progress)
     now = timezone.now()
@@ -333,7 +344,7 @@ def _roster_import_run(job_id: int) -> Job:
                                              errors=[e.as_dict() for e in errors], finished_at=now)
     else:
         assert plan is not None
-        Job.objects.filter(pk=job.pk).update(stage="写入", done=total)
+        job_beat(job.pk, stage="写入", done=total)
         counts = roster_write(actor=actor, plan=plan, job_id=job.pk)
         Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, stage="已完成", result=counts,
                                              finished_at=timezone.now())

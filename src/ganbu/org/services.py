@@ -12,6 +12,7 @@ from django.utils import timezone
 from ganbu.core.audit import audit_record, snapshot
 from ganbu.core.idnumber import id_number_error
 from ganbu.org.models import (
+    STATIONED_TITLES,
     VILLAGE_KINDS,
     AssessmentGroupMember,
     AssessorRule,
@@ -202,14 +203,21 @@ def _span(post: Post) -> PostSpan:
 @transaction.atomic
 def post_start(*, actor: Any, person: Person, org: Org, title: str, start: date, end: date | None = None,
                funded: bool = False, principal: bool = True, safety_duty: str = "",
-               dispatch_unit: Org | None = None) -> Post:
-    """Appoint a person to a post. Every post carries a safety duty (一岗双责, ORG-08)."""
+               dispatch_unit: Org | None = None, eligibility_override: str = "",
+               handover_of: Post | None = None) -> Post:
+    """Appoint a person to a post. Every post carries a safety duty (一岗双责, ORG-08).
+
+    A first secretary or team member must pass STN-04 wherever he is appointed (this form, the
+    stationing pages, the API); only the county may override, with a reason that the audit keeps.
+    ``handover_of`` is the outgoing stationed post during an STN-06 handover: both are posted."""
     if not safety_duty.strip():
         raise ValidationError({"safety_duty": "每个职务须明确安全职责（一岗双责）"})
     if end is not None and end < start:
         raise ValidationError({"end": "任职止日期不能早于任职起日期"})
+    override = _stationed_eligibility(actor, person, org, title, start, eligibility_override)
     new = PostSpan(str(person.pk), str(org.pk), title, start, end)
-    existing = [_span(p) for p in Post.objects.select_for_update().filter(org=org, title=title)]
+    existing = [_span(p) for p in Post.objects.select_for_update().filter(org=org, title=title)
+                if handover_of is None or p.pk != handover_of.pk]
     conflicts = post_conflicts(new, existing)
     if conflicts:
         raise ValidationError({"start": "；".join(f"{why}（{c.start}起）" for c, why in conflicts)})
@@ -228,8 +236,25 @@ def post_start(*, actor: Any, person: Person, org: Org, title: str, start: date,
     post.full_clean()
     post.save()
     audit_record(actor=actor, action="post.start", object_type="post", object_id=post.pk, org_path=org.path,
-                 after=snapshot(post))
+                 after=snapshot(post), reason=override)
     return post
+
+
+def _stationed_eligibility(actor: Any, person: Person, org: Org, title: str, on: date, override: str) -> str:
+    """STN-04 for stationed posts: refuse with every reason unless the county overrides (the reason is returned)."""
+    if title not in STATIONED_TITLES:
+        return ""
+    from ganbu.core.access import has_perm
+    from ganbu.stationing.eligibility import E_INELIGIBLE, E_OVERRIDE_NOT_COUNTY, person_eligibility
+
+    result, _ref = person_eligibility(person, title, org.path, on)
+    if result.eligible:
+        return ""
+    if not override.strip():
+        raise ValidationError({"person": E_INELIGIBLE.format(reasons="；".join(result.reasons))})
+    if actor is None or not has_perm(actor, "stationing.manage", org.path[:6]):
+        raise ValidationError({"person": E_OVERRIDE_NOT_COUNTY})
+    return f"破格任用（{'；'.join(result.reasons)}）：{override.strip()}"
 
 
 @transaction.atomic
@@ -238,6 +263,12 @@ def post_end(*, actor: Any, post: Post, end: date, reason: str) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     if end < post.start:
         raise ValidationError({"end": "任职止日期不能早于任职起日期"})
+    if post.title in STATIONED_TITLES:
+        from ganbu.stationing.eligibility import handover_end_error
+
+        err = handover_end_error(post, end)
+        if err:
+            raise ValidationError({"end": err})
     before = snapshot(post)
     post.end = end
     post.end_reason = reason

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from ganbu.core.access import NotFound, access_object, access_org, access_person
 from ganbu.org.models import OrgKind
@@ -21,8 +21,8 @@ class EntryIn(Schema):
     item_id: int
     points: str
     date: date
-    note: str
-    submit_key: str | None = None
+    note: str = Field(..., max_length=300)
+    submit_key: str | None = Field(None, max_length=64, description="客户端生成的一次性提交标识：重复提交只记一次")
 
 
 def _err(exc: ValidationError) -> dict[str, Any]:

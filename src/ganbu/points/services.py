@@ -151,6 +151,10 @@ def cycle_for(person: Person, scope: str, on: date) -> Cycle | None:
     return Cycle.objects.filter(org_path=person.org_path[:9], scope=scope, start__lte=on, end__gte=on).first()
 
 
+SUBMIT_KEY_MAX = 64
+SUBMIT_KEY_TOO_LONG = "提交标识过长（最多 64 个字符）"
+
+
 @transaction.atomic
 def point_entry_record(*, actor: Any, person: Person, item_id: Any, points: Any, on: date, note: str,
                        evidence: Any = None, submit_key: str | None = None) -> PointEntry:
@@ -159,6 +163,8 @@ def point_entry_record(*, actor: Any, person: Person, item_id: Any, points: Any,
     Errors (Chinese, by field) leave nothing written: item not in the cadre's catalogue, points
     above the item's per-cycle cap, a deduction without its required evidence.
     """
+    if submit_key and len(submit_key) > SUBMIT_KEY_MAX:
+        raise ValidationError({"提交标识": SUBMIT_KEY_TOO_LONG})
     if submit_key:
         existing = PointEntry.objects.filter(submit_key=submit_key).first()
         if existing is not None:
@@ -197,12 +203,19 @@ def point_entry_record(*, actor: Any, person: Person, item_id: Any, points: Any,
         raise ValidationError(errors)
     assert item is not None
     attachment = attachment_store(actor=actor, upload=evidence, org_path=person.org_path) if evidence else None
-    entry = PointEntry.objects.create(
-        cycle=cycle, person=person, item=item, org_path=person.org_path,
-        points=value if item.kind == Kind.ADD else -value, date=on, note=note.strip()[:300], evidence=attachment,
-        recorded_by=actor, submit_key=submit_key or None, policy_version_id=cycle.policy_version_id,
-        policy_ref=cycle.policy_ref,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a second click racing in with the same key loses here
+            entry = PointEntry.objects.create(
+                cycle=cycle, person=person, item=item, org_path=person.org_path,
+                points=value if item.kind == Kind.ADD else -value, date=on, note=note.strip()[:300],
+                evidence=attachment, recorded_by=actor, submit_key=submit_key or None,
+                policy_version_id=cycle.policy_version_id, policy_ref=cycle.policy_ref,
+            )
+    except IntegrityError:
+        existing = PointEntry.objects.filter(submit_key=submit_key).first() if submit_key else None
+        if existing is None:
+            raise
+        return existing
     audit_record(actor=actor, action="points.record", object_type="point_entry", object_id=entry.pk,
                  org_path=entry.org_path, after=snapshot(entry))
     return entry

@@ -237,6 +237,8 @@ def approve(request: HttpRequest, entry_id: int) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The township's catalogue, and a village's tailored items (PTS-02)."""
     township = _default_org(request.user, "points.catalogue")
+    if township is not None and township.kind not in TOWNSHIP_KINDS:  # a county role: its first township
+        township = Org.objects.filter(path__startswith=township.path, kind__in=TOWNSHIP_KINDS).order_by("path").first()
     if request.GET.get("org"):
         township = access_org(request.user, request.GET["org"], "points.catalogue")
     if township is None or township.kind not in TOWNSHIP_KINDS:

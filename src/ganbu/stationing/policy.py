@@ -60,6 +60,7 @@ class StationingParams(PolicyParams):
     rotate_at_term_end: bool = param(True, "期满有序轮换", source="S4")
     adjustment_reasons: list[str] = param(ADJUSTMENT_REASONS, "调整事由", source="S4")
     adjustment_chain: list[str] = param(ADJUSTMENT_CHAIN, "调整审批程序", source="S4")
+    rotation_notice_months: int = param(3, "任期届满前列入轮换名单（月）", source="", ge=0, le=12)
     replacement_report_days: int = param(2, "接任人选收到书面批复后到村报到期限（日，含）", source="S4", ge=0)
     # STN-06 handover
     handover_days: int = param(15, "轮换（调整）过渡期（天；原文“半个月”按15天计）", source="S4", ge=0)
@@ -88,6 +89,13 @@ class StationingParams(PolicyParams):
     plan_topics: list[str] = param(PLAN_TOPICS, "年度帮扶计划须纳入的内容", source="S4")
     research_report_months: int = param(6, "第一书记撰写调研报告周期（月）", source="S4", ge=1, le=12)
     first_secretary_proposes_grades: bool = param(True, "第一书记提出工作队员考核等次建议", source="S4")
+    annual_plan_by_month: int = param(3, "年度帮扶计划、责任清单完成月份（“年初”按该月底前）", source="", ge=1,
+                                      le=12)
+    grade_proposal_by_month: int = param(12, "第一书记提出工作队员考核等次建议月份（该月底前）", source="", ge=1,
+                                         le=12)
+    # MTG-03, MTG-04 meetings
+    work_meeting_months: int = param(1, "第一书记组织召开驻村工作例会周期（月，至少1次）", source="S4", ge=1, le=12)
+    symposium_months: int = param(3, "县委组织部驻村干部座谈会周期（月）", source="S4", ge=1, le=12)
     # STN-13 public board
     board_fields: list[str] = param(BOARD_FIELDS, "挂牌公示内容", source="S4")
     board_work_phone_only: bool = param(True, "公示联系方式只用工作电话（不公开私人号码）", source="")
@@ -103,6 +111,9 @@ class StationingParams(PolicyParams):
     # STN-15 safety
     safety_education_per_year: int = param(1, "每年综合性安全教育次数（至少）", source="S4", ge=0)
     accident_insurance_yearly: bool = param(True, "每年购买人身意外伤害保险", source="S4")
+    insurance_by_month: int = param(1, "人身意外伤害保险购买月份（该月底前）", source="", ge=1, le=12)
+    overdue_case_days: int = param(15, "履职事项逾期后提醒责任人，再逾期该天数仍未完成的转问责事项", source="",
+                                   ge=0, le=365)
     # STN-16 awards
     award_categories: list[str] = param(AWARDS, "评选表彰类别", source="S4")
     # STN-17 full time
@@ -168,6 +179,7 @@ PRESETS = {
                 "rotate_at_term_end": True,
                 "adjustment_reasons": ADJUSTMENT_REASONS,
                 "adjustment_chain": ADJUSTMENT_CHAIN,
+                "rotation_notice_months": 3,
                 "replacement_report_days": 2,
                 "handover_days": 15,
                 "outgoing_stays_until_handover_end": True,
@@ -189,6 +201,12 @@ PRESETS = {
                 "plan_topics": PLAN_TOPICS,
                 "research_report_months": 6,
                 "first_secretary_proposes_grades": True,
+                "annual_plan_by_month": 3,
+                "grade_proposal_by_month": 12,
+                "work_meeting_months": 1,
+                "symposium_months": 3,
+                "insurance_by_month": 1,
+                "overdue_case_days": 15,
                 "board_fields": BOARD_FIELDS,
                 "board_work_phone_only": True,
                 "spot_check_methods": SPOT_CHECK_METHODS,
@@ -216,6 +234,7 @@ PRESETS = {
                 "rotate_at_term_end": "S4 第4条：期满有序轮换",
                 "adjustment_reasons": "S4 第5条：因任职期满（不含集中轮换）、身体原因、家庭原因、跨县调动等需要调整的",
                 "adjustment_chain": "S4 第5条：由被调整人员所在单位党委（党组）推荐提出接任人选，与县委组织部充分沟通后，提出调整申请……经县委组织部部务会审议并报县委同意后调整",
+                "rotation_notice_months": "解释：期满有序轮换，提前3个月列入轮换名单以便单位推荐接任人选",
                 "replacement_report_days": "S4 第5条：接任人选必须在收到书面批复后2日内到被派乡村报到履职",
                 "handover_days": "S4 第6条：接任人选确定后设置半个月过渡期（按15天计，解释）",
                 "outgoing_stays_until_handover_end": "S4 第6条：过渡期结束后，被轮换（调整）人员方能离岗",
@@ -237,6 +256,12 @@ PRESETS = {
                 "plan_topics": "S4 第15条：年初制定年度帮扶计划、帮扶措施、责任清单，要将教育、医疗、产业发展等内容纳入其中",
                 "research_report_months": "S4 第16条：驻村第一书记每半年撰写1篇工作调研报告",
                 "first_secretary_proposes_grades": "S4 第16条：要提出工作队员考核等次建议意见",
+                "annual_plan_by_month": "解释：S4 第15条“年初制定年度帮扶计划”，按3月底前完成计",
+                "grade_proposal_by_month": "解释：S4 第16条“提出工作队员考核等次建议意见”，随年度考核在12月底前提出",
+                "work_meeting_months": "S4 第15条：驻村第一书记每月至少组织召开1次由村“两委”成员、工作队员等参加的工作例会……规范形成会议记录",
+                "symposium_months": "S4 第9条：县委组织部每季度组织召开驻村干部座谈会……第四季度要报告年度工作开展情况",
+                "insurance_by_month": "解释：S4 第21条“每年为驻村干部购买人身意外伤害保险”，按每年1月底前购买计",
+                "overdue_case_days": "解释：逾期事项先提醒责任人，提醒后15天仍未完成的转为问责事项",
                 "board_fields": "S4 第7条：在派驻村醒目位置公开驻村干部姓名、职务、联系方式、去向等信息",
                 "board_work_phone_only": "解释：公示的联系方式用工作电话，私人号码不公开（PUB-01）",
                 "spot_check_methods": "S4 第7条：采取实地检查、手机定位、电话询问、微信视频等方式监督驻村干部到村到岗情况",

@@ -100,6 +100,36 @@ def stn_06_may_leave_from(policy: StationingParams, handover_start: date) -> dat
     return handover_start + timedelta(days=policy.handover_days)
 
 
+def stn_05_term_error(policy: StationingParams, start: date, end: date) -> str | None:
+    """STN-05: a term lasts at least ``term_min_years`` years (the end date is shown and checked)."""
+    earliest = stn_05_term_end(policy, start)
+    if end < earliest:
+        return f"任期不少于{policy.term_min_years}年：自{start}起，任期止不得早于{earliest}"
+    return None
+
+
+def stn_05_rotation_due(policy: StationingParams, term_end: date, on: date) -> bool:
+    """STN-05: the cadre is listed for rotation from N months before his term ends."""
+    m = term_end.month - policy.rotation_notice_months
+    year = term_end.year + (m - 1) // 12
+    month = (m - 1) % 12 + 1
+    try:
+        listed_from = term_end.replace(year=year, month=month)
+    except ValueError:
+        listed_from = date(year, month, 28)
+    return on >= listed_from
+
+
+def stn_05_reported_late(policy: StationingParams, approved_on: date, reported_on: date) -> bool:
+    """STN-05: reporting after day N from the written approval is late (day N itself is in time)."""
+    return reported_on > stn_05_report_deadline(policy, approved_on)
+
+
+def stn_06_handover(policy: StationingParams, start: date) -> tuple[date, date]:
+    """STN-06: the handover period from the replacement's first day: ``handover_days`` days, both posted."""
+    return start, start + timedelta(days=max(policy.handover_days, 1) - 1)
+
+
 def stn_14_living_allowance(policy: StationingParams, workdays_in_village: int) -> Decimal:
     """STN-14: living allowance for working days in the village = meal standard × ratio × days, to the fen."""
     if policy.meal_allowance_per_day is None:
@@ -198,6 +228,8 @@ def _label(p: tuple[date, date], months: int) -> str:
         return f"{s.year}年{'上' if s.month <= 6 else '下'}半年"
     if months == 12:
         return f"{s.year}年"
+    if months == 1:
+        return f"{s.year}年{s.month}月"
     return f"{p[0]:%Y-%m-%d}至{p[1]:%Y-%m-%d}"
 
 
@@ -356,3 +388,155 @@ def dry_02_findings(policy: StationingParams, m: PeopleMatter, on: date) -> list
                                subject_person_id=None, org_path=m.org_path[:9], due=opinion_due,
                                acting_role="county_org"))
     return out
+
+
+# --- the obligations calendar (STN-07/08/09/12/15, MTG-03/04) -----------------------------------------
+
+RULE_OF = {"secretary_talk": "STN-07", "unit_hearing": "STN-07", "unit_visit": "STN-07", "unit_talk": "STN-07",
+           "report_to_unit": "STN-09", "county_training": "STN-08", "annual_plan": "STN-12",
+           "research_report": "STN-12", "grade_proposal": "STN-12", "safety_education": "STN-15",
+           "insurance": "STN-15", "work_meeting": "MTG-03", "symposium": "MTG-04"}
+DISPATCH_TALK, TERM_END_TALK = "到村工作前", "任期结束后"
+
+
+@dataclass(frozen=True)
+class Done:
+    """One recorded obligation, as the calendar sees it."""
+
+    kind: str
+    on: date
+    days: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Due:
+    """One obligation in the calendar: what, for which period, by when, who answers, and whether done."""
+
+    kind: str
+    rule_id: str
+    period: str
+    start: date
+    due: date
+    responsible: str  # a role key, or "self" for the stationed cadre
+    done_on: date | None = None
+
+    def overdue(self, on: date) -> bool:
+        return self.done_on is None and self.due < on
+
+    def open(self, on: date) -> bool:
+        return self.done_on is None and self.start <= on
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _periodic(kind: str, months: int, responsible: str, start: date, end: date, done: list[Done]) -> list[Due]:
+    out = []
+    for p in periods(start, end, months):
+        if p[1] < start:
+            continue
+        hit = next((d.on for d in done if d.kind == kind and p[0] <= d.on <= p[1]), None)
+        out.append(Due(kind, RULE_OF[kind], _label(p, months), p[0], p[1], responsible, hit))
+    return out
+
+
+def _yearly_by(kind: str, month: int, responsible: str, start: date, end: date, done: list[Done]) -> list[Due]:
+    out = []
+    for year in range(start.year, end.year + 1):
+        due = _month_end(year, month)
+        if due < start or date(year, 1, 1) > end:
+            continue
+        hit = next((d.on for d in done if d.kind == kind and d.on.year == year), None)
+        out.append(Due(kind, RULE_OF[kind], f"{year}年", date(year, 1, 1), due, responsible, hit))
+    return out
+
+
+def obligation_calendar(policy: StationingParams, *, role: str, term_start: date, term_end: date,
+                        done: Iterable[Done], until: date, post_end: date | None = None) -> list[Due]:
+    """Every obligation of one stationed cadre from his term start to ``until`` (or the day his post ends:
+    a cadre kept past his term still owes them), from the policy: talks, reports, the unit's hearing and visit,
+    training, plan, research reports, grade proposals, safety education, insurance, the monthly work meeting
+    and the quarterly symposium."""
+    recs = sorted(done, key=lambda d: d.on)
+    end = min(post_end or until, until)
+    fs = role == "first_secretary"
+    out: list[Due] = []
+    out += _periodic("secretary_talk", policy.secretary_talk_months, "township_secretary", term_start, end, recs)
+    out += _periodic("report_to_unit", policy.report_to_unit_months, "self", term_start, end, recs)
+    out += _periodic("unit_hearing", policy.unit_hears_report_months, "dispatch_leader", term_start, end, recs)
+    if policy.unit_leader_visits_per_year:
+        out += _yearly_by("unit_visit", policy.unit_leader_report_by_month, "dispatch_leader", term_start, end, recs)
+    talks = [d for d in recs if d.kind == "unit_talk"]
+    if DISPATCH_TALK in policy.unit_talk_occasions:
+        hit = next((d.on for d in talks if d.detail == DISPATCH_TALK), None)
+        out.append(Due("unit_talk", "STN-07", DISPATCH_TALK, term_start, term_start, "dispatch_leader", hit))
+    if TERM_END_TALK in policy.unit_talk_occasions and term_end <= until:
+        hit = next((d.on for d in talks if d.detail == TERM_END_TALK), None)
+        out.append(Due("unit_talk", "STN-07", TERM_END_TALK, term_end, term_end, "dispatch_leader", hit))
+    county = [d for d in recs if d.kind == "county_training"]
+    if policy.county_training_yearly_coverage:
+        out += _periodic("county_training", 12, "county_org", term_start, end, county)
+    if policy.county_training_min_times_per_term and term_end <= until:
+        long_ones = [d for d in county if (d.days or 0) >= policy.county_training_min_days
+                     and term_start <= d.on <= term_end]
+        hit = long_ones[policy.county_training_min_times_per_term - 1].on if len(
+            long_ones) >= policy.county_training_min_times_per_term else None
+        out.append(Due("county_training", "STN-08", f"任期内{policy.county_training_min_days}天以上培训",
+                       term_start, term_end, "county_org", hit))
+    if policy.safety_education_per_year:
+        out += _periodic("safety_education", 12, "township_secretary", term_start, end, recs)
+    if policy.accident_insurance_yearly:
+        out += _yearly_by("insurance", policy.insurance_by_month, "county_org", term_start, end, recs)
+    if fs:
+        out += _yearly_by("annual_plan", policy.annual_plan_by_month, "self", term_start, end, recs)
+        out += _periodic("research_report", policy.research_report_months, "self", term_start, end, recs)
+        if policy.first_secretary_proposes_grades:
+            out += _yearly_by("grade_proposal", policy.grade_proposal_by_month, "self", term_start, end, recs)
+        out += _periodic("work_meeting", policy.work_meeting_months, "self", term_start, end, recs)
+        out += _periodic("symposium", policy.symposium_months, "county_org", term_start, end, recs)
+    return sorted(out, key=lambda d: (d.due, d.kind))
+
+
+def obligation_case_due(policy: StationingParams, item: Due) -> date:
+    """An overdue obligation first notifies whoever answers for it; N days later it becomes a case."""
+    return item.due + timedelta(days=policy.overdue_case_days)
+
+
+# --- allowances (STN-14) ---------------------------------------------------------------------------------
+
+
+def stn_14_necessities_error(policy: StationingParams, amount: Decimal, already: Decimal) -> str | None:
+    """STN-14: necessities are reimbursed once, up to the cap (2,000 yuan by default)."""
+    if already > 0:
+        return f"生活必需品费用只报销一次（已报销 {already} 元）"
+    if amount > policy.necessities_cap:
+        return f"生活必需品费用报销不超过 {policy.necessities_cap} 元"
+    return None
+
+
+@dataclass(frozen=True)
+class AllowanceLine:
+    """One cadre's money for one month, itemised."""
+
+    present_days: int
+    living: Decimal
+    communication: Decimal
+    necessities: Decimal
+    work_funds_spent: Decimal
+    work_funds_month: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.living + self.communication + self.necessities
+
+
+def stn_14_month(policy: StationingParams, present_days: int, necessities: Decimal, work_funds_spent: Decimal
+                 ) -> AllowanceLine:
+    """STN-14 for a month: living allowance per working day present (from the signed table), the
+    communication subsidy, the necessities reimbursed that month, work funds (at least N a year → a month's share)."""
+    living = stn_14_living_allowance(policy, present_days)
+    comm = Decimal(policy.communication_subsidy_monthly or 0).quantize(FEN)
+    share = (Decimal(policy.work_funds_min_per_year) / 12).quantize(FEN, rounding=ROUND_HALF_UP)
+    return AllowanceLine(present_days, living, comm, necessities.quantize(FEN), work_funds_spent.quantize(FEN), share)

@@ -279,8 +279,11 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _ledger_unit(request: HttpRequest) -> Org:
     units = _units(request.user)
-    if request.GET.get("org"):
-        return queries.access_unit(request.user, request.GET["org"])
+    if request.GET.get("org"):  # a village role's ledger is its village's (the page's own links carry it)
+        try:
+            return queries.access_unit(request.user, request.GET["org"])
+        except NotFound:
+            return queries.access_village(request.user, request.GET["org"])
     villages = list(Org.objects.filter(path__in=perm_paths(request.user, "targets.view"),
                                        kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]))
     if units:

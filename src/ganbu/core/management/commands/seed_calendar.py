@@ -8,7 +8,7 @@ from ganbu.core.calendar import calendar_seed_from_library
 
 
 class Command(BaseCommand):
-    help = "从 chinesecalendar 载入法定节假日与调休"
+    help = "载入国务院通知的法定节假日与调休（系统预置数据）"
 
     def handle(self, *args: Any, **opts: Any) -> None:
         self.stdout.write(f"已载入 {calendar_seed_from_library()} 天")

@@ -211,6 +211,7 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str, str]]:
         org_merge,
         org_rename,
         org_update,
+        person_update,
         post_end,
         post_start,
         role_grant,
@@ -298,6 +299,9 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str, str]]:
         v = orgs[v_name]
         unit = units[u_index]
         fs = demo.person(v, category="civil_servant", staff_status=StaffStatus.ESTABLISHED)
+        # STN-04: a first secretary is a full party member of ≥1 year with ≥2 years of work
+        fs = person_update(actor=None, person=fs, party_member=True, party_join_date=date(2008, 6, 1),
+                           party_full_date=date(2009, 6, 1), work_start_date=date(2006, 8, 1))
         post_start(actor=None, person=fs, org=v, title=PostTitle.FIRST_SECRETARY, start=date(year - 1, 3, 1),
                    safety_duty=SAFETY["first_secretary"], dispatch_unit=unit)
         members = []

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0002_user_token_version'),
+        ('org', '0003_person_id_phone_encrypted'),
     ]
 
     operations = [
