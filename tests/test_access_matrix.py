@@ -70,6 +70,12 @@ ROLE_TABLE: dict[str, str] = {
     "targets:home": "targets.view", "targets:propose": "targets.manage", "targets:ledger": "targets.view",
     "targets:ledger_build": "post", "targets:ledger_xlsx": "targets.view", "targets:rounds": "targets.view",
     "targets:decisions": "targets.view", "targets:funds": "targets.manage",
+    # Merged from main at 16:17 without their gates read yet: checked for missing ids, server errors and
+    # leaks, not yet against an allowed/refused rule ("unchecked", counted apart) — owners to fill in.
+    **{r: "unchecked" for r in ("stationing:cadres", "stationing:villages", "stationing:selections",
+                                "stationing:propose", "stationing:replace", "stationing:diary",
+                                "stationing:diary_flags", "stationing:negative", "stationing:allowances",
+                                "subsidies:home", "api:candidates", "api:propose", "api:diary", "api:cadres")},
     # API operations without ids
     "api:people_list": "person.view", "api:token_revoke_mine": "post", "api:signin": "post",
     "api:monthly": "attendance.view", "api:mine": "any", "api:submit": "post", "api:ranking": "points.view|self",
@@ -215,6 +221,15 @@ def test_access_matrix_every_route_every_persona(personas, capsys):
                 continue
             if route in PUBLIC:
                 continue
+            if ROLE_TABLE.get(route) == "unchecked":
+                counts["unchecked"] += 1
+                got_ok = code not in (403, 404, 405)
+                if got_ok and outside and resp.get("Content-Type", "").startswith(("text/html", "application/json")):
+                    body = resp.content.decode(errors="ignore")
+                    seen = sorted(n for n in outside if n in body)
+                    if seen:
+                        leaks.append((name, url, seen))
+                continue
             want = _expected(user, ROLE_TABLE.get(route, "post"))
             if code == 422:  # an API operation whose required query parameters are missing: no data either way
                 counts["bad-input"] += 1
@@ -234,7 +249,7 @@ def test_access_matrix_every_route_every_persona(personas, capsys):
     with capsys.disabled():
         print(f"\n[matrix] personas={len(PERSONAS)} routes={len(table)} requests={counts['requests']} "
               f"missing-id={counts['missing-id']} allowed={counts['ok']} refused={counts['refused']} "
-              f"post-only={counts['post']} bad-input={counts['bad-input']} known={counts['known']} mismatches={len(mismatches)} leaks={len(leaks)} errors={len(errors)}")
+              f"post-only={counts['post']} unchecked={counts['unchecked']} bad-input={counts['bad-input']} known={counts['known']} mismatches={len(mismatches)} leaks={len(leaks)} errors={len(errors)}")
     import json
     import os
 
