@@ -214,3 +214,20 @@ def browser_login(browser, live_server, world):
     yield _open
     for context in pages:
         context.close()
+
+
+@pytest.fixture
+def admins(world):
+    """三员分立 (issue 16): system, security and audit administrators, each granted on the county only."""
+    from ganbu.org.roles import Role
+    from ganbu.org.services import role_grant
+
+    a = SimpleNamespace()
+    for attr, username, display, role in (("system", "sys_admin", "系统管理员", Role.SYSTEM_ADMIN),
+                                          ("security", "sec_admin", "安全管理员", Role.SECURITY_ADMIN),
+                                          ("audit", "audit_admin", "审计管理员", Role.AUDIT_ADMIN)):
+        user = _user(username, display)
+        role_grant(actor=None, user=user, role=role, org=world.county)
+        setattr(a, attr, user)
+        setattr(world.users, f"{attr}_admin", user)
+    return a

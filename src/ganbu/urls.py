@@ -2,16 +2,20 @@ import os
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from ganbu.api.api import api_urls
 from ganbu.core import views as core_views
+from ganbu.org import account_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.logout, name="logout"),
+    path("account/", include("ganbu.org.account_urls")),
+    # The back office signs in through the one login page (lock, two-factor, audit) — issue 16.
+    path("backoffice/login/", RedirectView.as_view(url="/login/?next=/backoffice/", query_string=False)),
     path("inbox/", core_views.inbox, name="inbox"),
     path("core/", include("ganbu.core.urls")),
     path("org/", include("ganbu.org.urls")),

@@ -130,10 +130,10 @@ def test_api_submit_list_decide(lv, login):
 
 def test_lv_09_stand_in_page(lv, login):
     client = login("township_secretary")
-    resp = client.post("/leave/standin/", {"stand_in": lv.users.township_secretary.username,
+    resp = client.post("/leave/standin/", {"stand_in": lv.users.township_secretary.pk,
                                            "start": "2024-03-04", "end": "2024-03-05"})
     assert resp.status_code == 400 and "代理人不能是本人" in resp.content.decode()
-    resp = client.post("/leave/standin/", {"stand_in": lv.users.township_head.username,
+    resp = client.post("/leave/standin/", {"stand_in": lv.users.township_head.pk,
                                            "start": "2024-03-04", "end": "2024-03-05", "reason": "学习"})
     assert resp.status_code == 302
     assert lv.users.township_secretary.stand_ins.get().stand_in == lv.users.township_head

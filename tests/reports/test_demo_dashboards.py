@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import Client
 
 from ganbu.core.nav import nav_items
-from ganbu.org.demo import DEMO_PASSWORD, DEMO_USERS
+from ganbu.org.demo import DEMO_USERS, demo_password
 
 # nav entries whose page lists what the demo promises for that persona; an empty-state phrase there fails
 # an empty-state cell or paragraph: the phrase at the start of an element (not inside an explanation)
@@ -69,7 +69,7 @@ def test_every_nav_entry_of_every_demo_persona_opens_with_data(demo):
     empty = []
     for username, *_ in DEMO_USERS:
         user = User.objects.get(username=username)
-        assert user.check_password(DEMO_PASSWORD)
+        assert user.check_password(demo_password(user.username))
         client = _client(username)
         for item in nav_items(user):
             response = client.get(item["url"])
@@ -177,7 +177,7 @@ def _open(browser, live_server, username, viewport):
     page.set_default_timeout(15000)
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.fill("input[name=password]", demo_password(username))
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
     return context, page

@@ -27,6 +27,7 @@ from ganbu.assessment.queries import is_rater, standings, villages_of
 from ganbu.core.access import NotFound, has_perm
 from ganbu.core.audit import audit_record, snapshot
 from ganbu.core.policy import PolicyMissing, ResolvedPolicy, policy_resolve
+from ganbu.core.recusal import RECUSED, is_subject
 from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Org, OrgKind, Person
 
 TEMPLATE_EXISTS = "{township}{year}年度的千分制考核方案已存在"
@@ -65,6 +66,15 @@ class AssessmentError(ValueError):
 def _require(actor: Any, perm: str, path: str) -> None:
     if not has_perm(actor, perm, path):
         raise NotFound()
+
+
+def _recuse_village(actor: Any, village: Org) -> None:
+    """回避: a village's score judges its principal cadres, so none of them enters it."""
+    from ganbu.org.models import Post
+
+    if getattr(actor, "person_id", None) and Post.objects.filter(
+            org=village, person_id=actor.person_id, principal=True, end__isnull=True).exists():
+        raise AssessmentError(RECUSED)
 
 
 def policy_for(org: Org, on: date) -> ResolvedPolicy[AssessmentPolicy]:
@@ -195,6 +205,7 @@ def score_enter(*, actor: Any, item: AssessmentItem, village: Org, score: Any, n
     """A designated rater's score for one village on one item (≤ the item's maximum)."""
     if not is_rater(actor, item.rater):
         raise AssessmentError(NOT_RATER.format(item=item.name, rater=item.rater.name))
+    _recuse_village(actor, village)
     template = _open(item.template)
     _village_of(template, village)
     value = parse_decimal(score, item.name)
@@ -217,6 +228,7 @@ def three_evaluation_enter(*, actor: Any, template: AssessmentTemplate, village:
                            public_score: Any) -> ThreeEvaluation:
     """KPI-02: the village's self-evaluation and the party-member & public evaluation (0..total)."""
     _require(actor, "assessment.score", village.path)
+    _recuse_village(actor, village)
     template = _open(template)
     _village_of(template, village)
     values: dict[str, Decimal | None] = {}
@@ -241,6 +253,7 @@ def three_evaluation_enter(*, actor: Any, template: AssessmentTemplate, village:
 def stage_score_enter(*, actor: Any, template: AssessmentTemplate, village: Org, stage: int, score: Any) -> StageScore:
     """KPI-07: the township's stage assessment of a village team (0..total)."""
     _require(actor, "assessment.score", village.path)
+    _recuse_village(actor, village)
     template = _open(template)
     _village_of(template, village)
     policy: AssessmentPolicy = policy_for(template.township, _year_end(template.year)).params
@@ -506,6 +519,8 @@ def duty_report_record(*, actor: Any, person: Person, year: int, half: int, repo
     """A team member's half-yearly duty report and its written evaluation (测评) result."""
     village = person.org
     _require(actor, "assessment.manage", village.path)
+    if is_subject(actor, person):
+        raise AssessmentError(RECUSED)
     errors = []
     if village.kind not in VILLAGE_KINDS:
         errors.append(REPORT_NOT_VILLAGE)
@@ -550,6 +565,8 @@ def inspection_record(*, actor: Any, township: Org, village: Org, inspected_on: 
                       good: bool = False, rectification: str = "", person: Person | None = None) -> InspectionEntry:
     """One inspection finding on cadres' daily duty, for this month's circular."""
     _require(actor, "assessment.manage", village.path)
+    if person is not None and is_subject(actor, person):
+        raise AssessmentError(RECUSED)
     if village.parent_id != township.pk or village.kind not in VILLAGE_KINDS:
         raise AssessmentError(VILLAGE_NOT_IN_TOWNSHIP.format(village=village.name, township=township.name))
     if not finding.strip():

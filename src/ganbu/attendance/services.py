@@ -37,6 +37,7 @@ from ganbu.core.audit import audit_record, snapshot
 from ganbu.core.calendar import work_calendar
 from ganbu.core.notify import notify, users_with_role
 from ganbu.core.policy import PolicyMissing, ResolvedPolicy, policy_resolve
+from ganbu.core.recusal import RECUSED, is_subject
 from ganbu.org.models import STATIONED_TITLES, Org, Person, Post, User
 
 NOT_ALLOWED = "您没有权限办理此事项"
@@ -448,6 +449,8 @@ def daystatus_correct(*, actor: Any, day: DayStatus, status: str, reason: str, u
     """An authorised person changes a closed day, with a reason (ATT-03); audited, re-checks ATT-06."""
     if not has_perm(actor, "attendance.correct", day.org_path):
         raise AttendanceError(NOT_ALLOWED)
+    if is_subject(actor, day.person_id):  # 回避: nobody corrects his own day
+        raise AttendanceError(RECUSED)
     if not (reason or "").strip():
         raise AttendanceError(REASON_REQUIRED, "reason")
     _limit(reason, 300, "更正理由", "reason")

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from ganbu.attendance.models import (
 from ganbu.core.access import NotFound, access_object, access_person, has_perm
 from ganbu.core.audit import audit_head, chain_for
 from ganbu.core.calendar import work_calendar
+from ganbu.core.recusal import next_authority
 from ganbu.org.models import Org, Person, User
 from ganbu.reports.excel import xlsx_bytes, xlsx_response
 from ganbu.reports.pdf import PdfUnavailable, pdf_response, render_pdf
@@ -337,7 +339,9 @@ def sheet(request: HttpRequest) -> HttpResponse:
         "pending_requests": CorrectionRequest.objects.filter(org_path__startswith=org.path,
                                                              status=CorrectionRequest.Status.PENDING).count(),
         "kinds": DayStatusKind.choices, "can_stamp": has_perm(request.user, "attendance.stamp", org.path),
-        "can_correct": has_perm(request.user, "attendance.correct", org.path),
+"can_correct": has_perm(request.user, "attendance.correct", org.path),
+        "recused": next_authority(request.user, "attendance.correct", org.path) + "处理"
+        if any(d.person_id == request.user.person_id for d in statuses) else "",
         "prev": day - timedelta(days=1), "next": day + timedelta(days=1)})
 
 
@@ -395,7 +399,10 @@ def evidence(request: HttpRequest) -> HttpResponse:
         messages.success(request, "证明材料已上传")
     except ValidationError as exc:
         messages.error(request, _msg(exc))
-    return redirect(request.POST.get("next") or reverse("attendance:signin"))
+    nxt = request.POST.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    return redirect(nxt if nxt and safe else reverse("attendance:signin"))
 
 
 # --- monthly statistics (ATT-05) --------------------------------------------------------------
@@ -553,9 +560,13 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _msg(exc))
         return redirect("attendance:meeting", pk=m.pk)
     current = dict(MeetingAttendance.objects.filter(meeting=m).values_list("person_id", "status"))
-    rows = [(p, current.get(p.pk, "")) for p in people]
     reports = list(m.reports.select_related("person").order_by("person__name"))
     mine = next((r for r in reports if r.person_id == request.user.person_id), None)
+    # Leaders of the meeting's org see everyone; a cadre sees the meeting, his own row and report (issue 16).
+    if not has_perm(request.user, "attendance.view", m.org_path):
+        people = [p for p in people if p.pk == request.user.person_id]
+        reports = [mine] if mine else []
+    rows = [(p, current.get(p.pk, "")) for p in people]
     return render(request, "attendance/meeting.html", {
         "m": m, "rows": rows, "reports": reports, "mine": mine, "statuses": MeetingAttendance.Status.choices,
         "can_manage": has_perm(request.user, "meeting.manage", m.org_path),

@@ -14,6 +14,7 @@ from ganbu.cases.models import Appeal, Case, CaseAction
 from ganbu.core.audit import audit_record, snapshot
 from ganbu.core.findings import Finding
 from ganbu.core.notify import notify, users_with_role
+from ganbu.core.recusal import ensure_not_subject
 
 CLOSE_NEEDS_DECISION = "办结必须填写处理结果"
 ALREADY_CLOSED = "该事项已办结"
@@ -66,6 +67,7 @@ def case_refresh_from_finding(*, finding: Finding, actor: Any = None) -> bool:
 
 @transaction.atomic
 def case_act(*, actor: Any, case: Case, note: str) -> Case:
+    ensure_not_subject(actor, case.subject_id)  # 回避: the subject never handles his own case
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == Case.Status.CLOSED:
         raise ValueError(ALREADY_CLOSED)
@@ -83,6 +85,7 @@ def case_act(*, actor: Any, case: Case, note: str) -> Case:
 def case_close(*, actor: Any, case: Case, decision: str) -> Case:
     if not decision.strip():
         raise ValueError(CLOSE_NEEDS_DECISION)
+    ensure_not_subject(actor, case.subject_id)  # 回避: nor closes it
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == Case.Status.CLOSED:
         raise ValueError(ALREADY_CLOSED)
@@ -184,6 +187,7 @@ def appeal_answer(*, actor: Any, appeal: Appeal, status: str, answer: str) -> Ap
         raise ValueError(ANSWER_EMPTY)
     if status not in (Appeal.Status.UPHELD, Appeal.Status.REJECTED):
         raise ValueError(ANSWER_BAD_STATUS)
+    ensure_not_subject(actor, appeal.person_id)  # 回避: nobody answers his own appeal
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.status != Appeal.Status.FILED:
         raise ValueError(ALREADY_ANSWERED)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ganbu.cases import queries, services
 from ganbu.cases.models import Appeal, Case
 from ganbu.core.access import NotFound, access_object, has_perm
+from ganbu.core.recusal import RecusalError, is_subject, recusal_note
 
 
 def _access_case(user, pk, perm="cases.view") -> Case:  # type: ignore[no-untyped-def]
@@ -34,9 +35,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _access_case(request.user, pk)
     appeals = case.appeals.select_related("answered_by").order_by("filed_at")
     can_act = has_perm(request.user, "cases.act", case.org_path)
-    is_subject = bool(request.user.person_id) and request.user.person_id == case.subject_id
+    subject = is_subject(request.user, case.subject_id)
+    recused = recusal_note(request.user, "cases.act", case.org_path) if can_act and subject else ""
+    can_act = can_act and not subject
     deadline = None
-    if is_subject:
+    if subject:
         try:
             deadline, _ = services.appeal_deadline(org_path=case.org_path,
                                                    start=services.case_appeal_target(case).start)
@@ -44,7 +47,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             deadline = None
     return render(request, "cases/detail.html", {
         "case": case, "actions": case.actions.select_related("actor"), "appeals": appeals, "can_act": can_act,
-        "is_subject": is_subject, "deadline": deadline, "statuses": Appeal.Status.choices,
+        "is_subject": subject, "recused": recused, "deadline": deadline, "statuses": Appeal.Status.choices,
     })
 
 
@@ -59,7 +62,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             services.case_act(actor=request.user, case=case, note=request.POST.get("note", ""))
             messages.success(request, "已记录处理情况")
-    except ValueError as exc:
+    except (ValueError, RecusalError) as exc:
         messages.error(request, str(exc))
     return redirect("cases:detail", pk=case.pk)
 
@@ -98,9 +101,12 @@ def appeals(request: HttpRequest) -> HttpResponse:
 @login_required
 def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_object(request.user, Appeal, pk, "cases.view", person_field="person_id")
+    can_answer = has_perm(request.user, "cases.act", item.org_path)
+    subject = is_subject(request.user, item.person_id)
+    recused = recusal_note(request.user, "cases.act", item.org_path) if can_answer and subject else ""
     return render(request, "cases/appeal_detail.html", {"appeal": item, "statuses": Appeal.Status.choices,
-                                                        "can_answer": has_perm(request.user, "cases.act",
-                                                                               item.org_path)})
+                                                        "can_answer": can_answer and not subject,
+                                                        "recused": recused})
 
 
 @login_required
@@ -110,7 +116,7 @@ def appeal_answer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.appeal_answer(actor=request.user, appeal=item, status=request.POST.get("status", ""),
                                answer=request.POST.get("answer", ""))
-    except ValueError as exc:
+    except (ValueError, RecusalError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "已答复")

@@ -126,3 +126,13 @@ def access_object(user: Any, model: type[Model], pk: Any, perm: str, path_field:
     if person_field and has_self_perm(user, perm, getattr(obj, person_field)):
         return obj
     raise NotFound()
+
+
+# Policy modules whose versions only a special permission may edit and adopt (issue 16: the sign-in
+# rules are the security administrator's, not a business role's).
+POLICY_MODULE_PERMS: dict[str, str] = {"security": "security.manage"}
+
+
+def policy_perm(module: str, verb: str) -> str:
+    """The permission to ``verb`` ("edit" or "adopt") a version of ``module``."""
+    return POLICY_MODULE_PERMS.get(module, f"policy.{verb}")

@@ -38,16 +38,25 @@ NAV: list[tuple[str, str, str | None]] = [
     ("细则设置", "core:policies", "policy.view"),
     ("工作日历", "core:calendar", "calendar.manage"),
     ("审计日志", "core:audit", "audit.view"),
+    ("账号管理", "org:accounts", "accounts.view"),
+    ("角色授权", "org:grants", "roles.manage"),
+    ("安全设置", "org:security", "security.manage"),
 ]
+
+
+SELF_SERVICE = {"attendance:signin", "leave:mine"}
 
 
 def nav_items(user: Any) -> list[dict[str, str]]:
     items = []
+    cadre = bool(getattr(user, "person_id", None))
     for label, name, perm in NAV:
         if perm is not None and perm.startswith("@"):
             if not import_string(perm[1:])(user):
                 continue
         elif perm is not None and not has_perm(user, perm):
+            continue
+        if name in SELF_SERVICE and not cadre:  # administrators without a person record (三员) have none
             continue
         try:
             url = reverse(name)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("policies/<int:pk>/edit/", views.policy_edit, name="policy_edit"),
     path("policies/<int:pk>/adopt/", views.policy_adopt_post, name="policy_adopt"),
     path("audit/", views.audit, name="audit"),
+    path("audit/export.xlsx", views.audit_export, name="audit_export"),
     path("jobs/<int:pk>/", views.job, name="job"),
 ]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ganbu.core import queries
-from ganbu.core.access import NotFound, has_perm, perm_paths
+from ganbu.core.access import NotFound, has_perm, perm_paths, policy_perm
 from ganbu.core.audit import audit_chains_for_paths, audit_head
 from ganbu.core.audit_text import describe
 from ganbu.core.calendar import (
@@ -255,8 +255,9 @@ def _policy_ctx(request: HttpRequest, version: PolicyVersion, **extra: Any) -> d
     return {
         "v": version, "rows": rows, "module": MODULES[version.module], "levels": levels,
         "township": bool(levels), "open_rows": [r for r in rows if r.open],
-        "can_edit": has_perm(user, "policy.edit", version.org.path),
-        "can_adopt": has_perm(user, "policy.adopt", version.org.path) and version.status == PolicyVersion.Status.DRAFT,
+        "can_edit": has_perm(user, policy_perm(version.module, "edit"), version.org.path),
+        "can_adopt": has_perm(user, policy_perm(version.module, "adopt"), version.org.path)
+        and version.status == PolicyVersion.Status.DRAFT,
         "siblings": siblings, "preset_title": _preset_title(version.preset), **extra,
     }
 
@@ -315,7 +316,7 @@ def policy(request: HttpRequest, pk: int) -> HttpResponse:
 def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit as a new draft version; the version shown is never changed (POL-03)."""
     version = queries.access_policy(request.user, pk)
-    if not has_perm(request.user, "policy.edit", version.org.path):
+    if not has_perm(request.user, policy_perm(version.module, "edit"), version.org.path):
         raise NotFound()
     rows = queries.policy_param_rows(version)
     township = bool(queries.policy_levels_above(version))
@@ -358,7 +359,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def policy_adopt_post(request: HttpRequest, pk: int) -> HttpResponse:
     """Adopt a draft; refused while a number the seed leaves open is unfilled."""
     version = queries.access_policy(request.user, pk)
-    if not has_perm(request.user, "policy.adopt", version.org.path):
+    if not has_perm(request.user, policy_perm(version.module, "adopt"), version.org.path):
         raise NotFound()
     try:
         policy_adopt(actor=request.user, version=version)
@@ -389,7 +390,32 @@ def audit(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit.html", {"form": form, "page": page, "heads": heads,
-                                               "query": query.urlencode()})
+                                               "query": query.urlencode(),
+                                               "perms_export": has_perm(request.user, "audit.export")})
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered audit rows as Excel, for the audit administrator (三员分立: reads and exports only)."""
+    if not has_perm(request.user, "audit.export"):
+        raise NotFound()
+    from ganbu.core.audit import audit_record
+    from ganbu.reports.excel import xlsx_bytes, xlsx_response
+
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    entries = queries.audit_entries(request.user, **{k: v for k, v in filters.items() if v})[:50000]
+    rows = [[timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.action, e.object_type,
+             e.object_id, e.org_path, e.reason, _as_text(e.before), _as_text(e.after)] for e in entries]
+    audit_record(actor=request.user, action="audit.export", object_type="audit", org_path="",
+                 after={"rows": len(rows), "filters": {k: str(v) for k, v in filters.items() if v}})
+    data = xlsx_bytes([("审计日志", ["时间", "操作人", "动作", "对象类型", "对象", "范围", "原因", "修改前", "修改后"], rows)],
+                      text_columns=["对象", "范围"])
+    return xlsx_response(data, f"审计日志{timezone.localdate():%Y%m%d}.xlsx")
 
 
 # --- jobs -----------------------------------------------------------------------------------------

@@ -46,11 +46,9 @@ def load_demo_diary(county: Any, *, seed: int = 2026, password: str | None = Non
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
     if admin is None:
         return []
-    if password is None:
-        from ganbu.org.management.commands.load_demo import DEMO_PASSWORD
+    from ganbu.org.management.commands.load_demo import demo_password  # each account its own (issue 16)
 
-        password = DEMO_PASSWORD
-    hashed = make_password(password)
+    hashed = make_password(password) if password is not None else None
     start = date(today.year, 1, 1)  # the presets are adopted from 1 January of this year
     logins: list[tuple[str, str, str]] = []
     townships = list(Org.objects.filter(parent=county, kind=OrgKind.TOWNSHIP,
@@ -79,7 +77,7 @@ def load_demo_diary(county: Any, *, seed: int = 2026, password: str | None = Non
                                                group_name=f"{i % 4 + 1}组", demonstration=i in (0, 5), poor=i in (1, 2))
                      for i in range(12)]
             username = f"t{t_index + 1}_zc{c_index + 1}"
-            user = _user_for(person, username, person.name, hashed)
+            user = _user_for(person, username, person.name, hashed or make_password(demo_password(username)))
             if village.name == "东村":
                 logins.append((user.username, "驻村镇干部（民情日记）", "东村"))
             for h in homes[:3]:

@@ -11,7 +11,7 @@ from ganbu.core.access import NotFound
 from ganbu.leave import services
 from ganbu.leave.models import ApprovalStep, LeaveRequest
 from ganbu.leave.queries import access_leave, leave_mine
-from ganbu.org.models import Person
+from ganbu.org.queries import HANDOVER_NOT_ALLOWED, handover_candidates
 
 router = Router(tags=["请销假"])
 
@@ -58,7 +58,9 @@ def submit(request: Any, payload: SubmitIn) -> Any:
     user = request.auth
     if user.person is None:
         raise NotFound()
-    handover = Person.objects.filter(pk=payload.handover_id).first() if payload.handover_id else None
+    handover = handover_candidates(user.person).filter(pk=payload.handover_id).first() if payload.handover_id else None
+    if payload.handover_id and handover is None:  # only people the applicant may pick (issue 16)
+        return Status(400, {"errors": {"handover": HANDOVER_NOT_ALLOWED}})
     try:
         req = services.leave_submit(actor=user, person=user.person, kind=payload.kind, start=payload.start,
                                     end=payload.end, reason=payload.reason, start_pm=payload.start_pm,

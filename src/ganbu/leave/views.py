@@ -20,7 +20,8 @@ from ganbu.leave import services
 from ganbu.leave.forms import DecideForm, LeaveForm, ReturnForm, RevokeForm, parse
 from ganbu.leave.models import ApprovalStep, Cancellation, LeaveKind, LeaveStatus, StepStatus
 from ganbu.leave.queries import access_leave, leave_cancellations_to_confirm, leave_inbox, leave_mine
-from ganbu.org.models import Person, StandIn, User
+from ganbu.org.models import Person, StandIn
+from ganbu.org.queries import HANDOVER_NOT_ALLOWED, handover_candidates, standin_candidates
 
 DATE_INVALID = "日期格式应为 YYYY-MM-DD"
 
@@ -34,22 +35,16 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _form(post: Any) -> dict[str, Any]:
+def _form(post: Any, applicant: Person | None = None) -> dict[str, Any]:
     handover = None
-    if post.get("handover"):
-        handover = Person.objects.filter(pk=post.get("handover")).first() if post.get("handover").isdigit() else None
+    raw = post.get("handover") or ""
+    if raw:  # only people the applicant may pick (issue 16: no id → name oracle)
+        handover = handover_candidates(applicant).filter(pk=raw).first() if raw.isdigit() else None
     return {
         "kind": post.get("kind", ""), "start": _date(post.get("start")), "end": _date(post.get("end")),
         "start_pm": post.get("start_pm") == "on", "end_am": post.get("end_am") == "on",
         "leaves_county": post.get("leaves_county") == "on", "reason": post.get("reason", ""), "handover": handover,
     }
-
-
-def _handover_choices(person: Person | None) -> list[Person]:
-    if person is None:
-        return []
-    return list(Person.objects.filter(org_path__startswith=person.org_path[:9]).exclude(pk=person.pk)
-                .order_by("org_path", "name")[:200])
 
 
 def _applicant(request: HttpRequest) -> Person | None:
@@ -69,8 +64,10 @@ def mine(request: HttpRequest) -> HttpResponse:
         applicant = _applicant(request)
         if applicant is None:
             raise NotFound()
-        data = _form(request.POST)
+        data = _form(request.POST, applicant)
         _clean, raw_errors = parse(LeaveForm, request.POST)
+        if request.POST.get("handover") and data["handover"] is None:
+            raw_errors["handover"] = HANDOVER_NOT_ALLOWED
         try:
             if raw_errors:
                 raise services.LeaveError(raw_errors)
@@ -88,7 +85,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                                                leaves_county=data["leaves_county"], handover=data["handover"])
     return render(request, "leave/mine.html", {
         "requests": leave_mine(user=request.user), "person": person, "kinds": LeaveKind.choices,
-        "errors": errors, "data": data, "preview": preview, "handovers": _handover_choices(person),
+        "errors": errors, "data": data, "preview": preview,
         "submit_key": uuid.uuid4().hex, "can_override": has_perm(request.user, "leave.override"),
         "override_people": _override_people(request.user), "override_reason": request.POST.get("override_reason", ""),
     }, status=400 if errors else 200)
@@ -112,7 +109,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     person = _applicant(request)
     if person is None:
         raise NotFound()
-    data = _form(request.POST if request.method == "POST" else request.GET)
+    data = _form(request.POST if request.method == "POST" else request.GET, person)
     result = services.leave_preview_chain(person=person, start=data["start"], end=data["end"],
                                           start_pm=data["start_pm"], end_am=data["end_am"],
                                           leaves_county=data["leaves_county"], handover=data["handover"])
@@ -253,7 +250,9 @@ def standin(request: HttpRequest) -> HttpResponse:
     """LV-09: name who acts for me while I am away."""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        target = User.objects.filter(username=request.POST.get("stand_in", "").strip(), is_active=True).first()
+        raw = request.POST.get("stand_in", "").strip()  # a user id from the picker, within my scope
+        target = standin_candidates(request.user).filter(pk=raw).first() if raw.isdigit() else None
+        target = request.user if raw == str(request.user.pk) else target
         try:
             services.standin_name(actor=request.user, stand_in=target, start=_date(request.POST.get("start")),
                                   end=_date(request.POST.get("end")), reason=request.POST.get("reason", ""))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from ganbu.core.access import NotFound, has_perm
 from ganbu.core.audit import audit_record
@@ -78,8 +78,9 @@ def person_detail(request: Any, person_id: int) -> Any:
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=128)
+    otp: str | None = Field(default=None, max_length=6)
 
 
 class TokenOut(Schema):
@@ -94,9 +95,21 @@ class TokenError(Schema):
 @router.post("/token", response={200: TokenOut, 401: TokenError}, auth=None)
 def token_create(request: Any, payload: TokenIn) -> Any:
     """A bearer token for the phone app (``Authorization: Bearer …``), for username and password."""
+    from ganbu.org import signin
+    from ganbu.org.account_views import needs_totp
+
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        return Status(401, {"detail": "用户名或密码不正确，或账号已停用"})
+        return Status(401, {"detail": signin.lock_message(request) or "用户名或密码不正确，或账号已停用"})
+    if user.must_change_password:
+        return Status(401, {"detail": "请先在网页端登录并修改初始密码"})
+    if needs_totp(user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None or not payload.otp or not device.verify_token(payload.otp):
+            return Status(401, {"detail": "该账号须填写动态验证码"})
+    signin.signin_record(request=request, user=user, channel="api")
     audit_record(actor=user, action="org.token_issue", object_type="user", object_id=user.pk,
                  org_path=user.person.org_path if user.person_id else "")
     return {"token": token_issue(user), "expires_in": settings.GANBU_TOKEN_MAX_AGE}

@@ -1,7 +1,8 @@
 """The demo county's tree, people and roles (示范县): the first demo module, everything else builds on it.
 
 Everything goes through the org services (each write has its audit row). Users exist for every
-role; all share the demo password, hashed once.
+role. The printed accounts (one per role) each get their own password (issue 16); the other logins
+start with an unusable password and a forced change, as accounts an administrator has not yet issued.
 """
 
 from __future__ import annotations
@@ -12,11 +13,25 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db.models import Q
+from django.utils import timezone
 
 from ganbu.core.demo import DemoContext
 from ganbu.core.idnumber import make_id_number
 
-DEMO_PASSWORD = "ganbu-demo-2026"
+
+
+def demo_password(username: str) -> str:
+    """Each printed demo account's own password: distinct, stable for this installation (an HMAC of its
+    secret key, so ``--if-empty`` can print them again) and within the password rules."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"ganbu-demo:{username}".encode(), hashlib.sha256).hexdigest()
+    return f"Gb{digest[:8]}#{int(digest[8:10], 16) % 10}"
+
+
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马胡朱郭何罗高林郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕丁"
 MALE = ["建国", "志强", "伟", "强", "磊", "军", "洋", "勇", "杰", "涛", "明", "超", "刚", "辉", "斌", "国平", "海峰",
         "立新", "春生", "文华", "德明", "永胜", "卫东", "振华"]
@@ -118,6 +133,10 @@ DEMO_USERS = [
     ("unit_leader", "农业农村局周副局长", "dispatch_leader", "县农业农村局", None),
     ("a_cadre", None, "", "东村", "a_clerk"),
     ("a_team1", None, "", "东村", "a_team1"),
+    # 三员分立 (issue 16): accounts, grants and the audit log, each by its own administrator
+    ("sys_admin", "系统管理员", "system_admin", "示范县", None),
+    ("sec_admin", "安全管理员", "security_admin", "示范县", None),
+    ("audit_admin", "审计管理员", "audit_admin", "示范县", None),
 ]
 
 
@@ -263,11 +282,12 @@ def load_demo_org(ctx: DemoContext) -> None:
         if v_name == "东村":
             keys["a_first"], keys["a_team1"] = fs, members[0]
     # users for every role
-    password = make_password(DEMO_PASSWORD)
+    password = make_password(None)  # unusable: issued later by the system administrator
     for username, display, role, org_name, key in DEMO_USERS:
         person = keys.get(key) if key else None
         user = User(username=username, display_name=display or (person.name if person else username), person=person,
-                    password=password, is_superuser=role == "admin", is_staff=role == "admin")
+                    password=make_password(demo_password(username)), is_superuser=role == "admin",
+                    is_staff=role == "admin", password_changed_at=timezone.now())
         user.save()
         ctx.users[username] = user
         if role:

@@ -167,3 +167,40 @@ class RosterImportForm(forms.Form):
         if not f.name.lower().endswith((".xlsx", ".xls")):
             raise ValidationError("只接受 .xlsx 或 .xls 文件")
         return f
+
+
+class RosterFilterForm(forms.Form):
+    """Roster filters (issue 10 bug 11): post, category, unit, age, education, party, term end.
+
+    Every field is optional; a bad value is a Chinese error on that field and the list is not filtered
+    by it. The same GET parameters drive the page and its Excel export.
+    """
+
+    q = forms.CharField(label="姓名/单位/职务", required=False, max_length=50)
+    title = forms.ChoiceField(label="职务", required=False, choices=[("", "全部职务"), *PostTitle.choices],
+                              error_messages=_MSG)
+    category = forms.ChoiceField(label="人员类别", required=False, choices=[("", "全部类别"), *PersonCategory.choices],
+                                 error_messages=_MSG)
+    org = forms.TypedChoiceField(label="单位", required=False, coerce=int, empty_value=None, error_messages=_MSG)
+    age_min = forms.IntegerField(label="年龄不小于", required=False, min_value=0, max_value=120,
+                                 error_messages={"invalid": "年龄应为整数", "min_value": "年龄不能小于0",
+                                                 "max_value": "年龄不能大于120"})
+    age_max = forms.IntegerField(label="年龄不大于", required=False, min_value=0, max_value=120,
+                                 error_messages={"invalid": "年龄应为整数", "min_value": "年龄不能小于0",
+                                                 "max_value": "年龄不能大于120"})
+    education = forms.ChoiceField(label="学历", required=False, choices=[("", "全部学历"), *Education.choices],
+                                  error_messages=_MSG)
+    party = forms.ChoiceField(label="政治面貌", required=False,
+                              choices=[("", "不限"), ("yes", "中共党员"), ("no", "非党员")], error_messages=_MSG)
+    term_end_by = _date("任期（职务）届满不晚于")
+
+    def __init__(self, *args: Any, orgs: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = [("", "全部单位"), *[(o.pk, o.name) for o in orgs]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lo, hi = data.get("age_min"), data.get("age_max")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("age_max", "年龄上限应不小于下限")
+        return data

@@ -103,6 +103,10 @@ class User(AbstractUser):
                                   related_name="user")
     # Bumped to revoke every API token issued so far (ganbu.org.tokens).
     token_version = models.PositiveIntegerField("凭证版本", default=0)
+    # Sign-in security (issue 16, 等保2.0): first password handed over on a sealed slip must be changed;
+    # passwords expire after the policy's age.
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -336,3 +340,58 @@ class StandIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stand_in} 代 {self.user}"
+
+
+# --- sign-in security (issue 16, 等保2.0 level 3) ---------------------------------------------------
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords: a new one may not repeat the last N (policy)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "历史密码"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created:%Y-%m-%d}"
+
+
+class SignInLock(models.Model):
+    """Failed sign-ins per key (``user:<name>`` or ``addr:<ip>``) and the lock they earned.
+
+    Keyed by the name typed, not the account, so a name that does not exist locks the same way:
+    the lock tells nothing about which names exist.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录失败锁定"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class UserSession(models.Model):
+    """A signed-in session: who, from which address and device, when last active; ended by the user or an admin."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    address = models.CharField("地址", max_length=45, blank=True)
+    device = models.CharField("设备", max_length=200, blank=True)
+    created = models.DateTimeField("登录时间", auto_now_add=True)
+    last_seen = models.DateTimeField("最后活动", auto_now_add=True)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = "登录会话"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.device[:30]}"

@@ -17,6 +17,26 @@ class OrgParams(PolicyParams):
     )
 
 
+class SecurityParams(PolicyParams):
+    """Accounts and sign-in (issue 16): GB/T 22239-2019 level 3 baseline, read at the county.
+
+    Its own module so that only the security administrator (``security.manage``) changes it; a
+    business role holding ``policy.edit`` cannot loosen the rules that protect its own accounts.
+    """
+
+    password_min_length: int = param(8, "密码最小长度", source="等保2.0", ge=6, le=64)
+    password_min_classes: int = param(3, "密码至少包含的字符类别数（大写、小写、数字、符号）", source="等保2.0",
+                                      ge=1, le=4)
+    password_history: int = param(5, "新密码不得与最近几次密码相同", source="等保2.0", ge=0, le=24)
+    password_max_age_days: int = param(90, "密码有效期（天）", source="等保2.0", ge=0)
+    lockout_failures: int = param(5, "连续登录失败几次锁定账号", source="等保2.0", ge=1)
+    lockout_window_minutes: int = param(15, "登录失败计数时间窗（分钟）", source="等保2.0", ge=1)
+    lockout_minutes: int = param(30, "账号锁定时长（分钟）", source="等保2.0", ge=1)
+    address_failures: int = param(30, "同一地址在计数时间窗内失败几次后暂停该地址登录", source="等保2.0", ge=1)
+    idle_timeout_minutes: int = param(30, "无操作自动退出（分钟）", source="等保2.0", ge=1)
+    phone_as_username: bool = param(False, "批量开通账号时以手机号作为用户名", source="等保2.0")
+
+
 PRESETS = {
     "org": {
         "S0": Preset(

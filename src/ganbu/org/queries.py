@@ -58,18 +58,54 @@ def people_scope_q(user: Any, perm: str = "person.view") -> Q:
     return q
 
 
-def people_list(user: Any, *, search: str = "", org: Org | None = None, current_only: bool = False) -> QuerySet[Person]:
+def people_list(user: Any, *, search: str = "", org: Org | None = None, current_only: bool = False,
+                filters: dict[str, Any] | None = None) -> QuerySet[Person]:
     today = timezone.localdate()
     qs = Person.objects.filter(people_scope_q(user)).select_related("org").distinct()
     if org is not None:
         qs = qs.filter(org_path__startswith=org.path)
     search = search.strip()
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(org__name__icontains=search) | Q(posts__org__name__icontains=search))
+        qs = qs.filter(person_search_q(search) | Q(posts__org__name__icontains=search))
+    if filters:
+        qs = roster_filter(qs, filters, today)
     if current_only:
         qs = qs.filter(Q(posts__end__isnull=True) | Q(posts__end__gte=today))
     current = Post.objects.filter(Q(end__isnull=True) | Q(end__gte=today)).select_related("org").order_by("-start")
     return qs.prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts")).order_by("org_path", "name")
+
+
+def _years_ago(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def roster_filter(qs: QuerySet[Person], f: dict[str, Any], today: date) -> QuerySet[Person]:
+    """Apply the roster filters (RosterFilterForm.cleaned_data) in SQL: post, category, unit, age,
+    education, party membership and term end (a current post ending by the given date)."""
+    current = Q(posts__end__isnull=True) | Q(posts__end__gte=today)
+    if f.get("title"):
+        qs = qs.filter(current, posts__title=f["title"])
+    if f.get("category"):
+        qs = qs.filter(category=f["category"])
+    if f.get("org_obj") is not None:
+        unit = f["org_obj"]
+        qs = qs.filter(Q(org_path__startswith=unit.path) | Q(posts__dispatch_unit=unit, posts__end__isnull=True))
+    if f.get("age_min") is not None:  # at least N years old: born on or before today − N years
+        qs = qs.filter(birth_date__lte=_years_ago(today, f["age_min"]))
+    if f.get("age_max") is not None:  # at most N: born after today − (N+1) years
+        qs = qs.filter(birth_date__gt=_years_ago(today, f["age_max"] + 1))
+    if f.get("education"):
+        qs = qs.filter(education=f["education"])
+    if f.get("party") == "yes":
+        qs = qs.filter(party_member=True)
+    elif f.get("party") == "no":
+        qs = qs.filter(party_member=False)
+    if f.get("term_end_by"):
+        qs = qs.filter(posts__end__gte=today, posts__end__lte=f["term_end_by"])
+    return qs
 
 
 def person_for(user: Any, person_id: Any, perm: str = "person.view") -> Person:
@@ -169,3 +205,71 @@ def orgs_for(user: Any, perm: str, kinds: set[str] | None = None, active: bool =
 
 def dispatch_units(user: Any) -> QuerySet[Org]:
     return orgs_for(user, "org.view", {OrgKind.DISPATCH_UNIT})
+
+
+# --- pickers (issue 10 bug 11, issue 16): people and users are chosen by search within scope -------
+
+PICKER_LIMIT = 20
+HANDOVER_NOT_ALLOWED = "工作交接人须从搜索结果中选择（本乡镇的干部）"
+
+
+def handover_candidates(person: Person | None) -> QuerySet[Person]:
+    """Whom an applicant may name as his handover person: people of his own township (or his own
+    org when it sits beside the tree), never himself. Any other id is refused, so the field is no
+    id → name oracle."""
+    if person is None:
+        return Person.objects.none()
+    root = person.org_path[:9] if person.org_path[:9].isdigit() else person.org_path
+    return Person.objects.filter(org_path__startswith=root).exclude(pk=person.pk)
+
+
+def standin_candidates(user: Any) -> QuerySet[Any]:
+    """Whom an approver may name as stand-in (LV-09): active users whose person sits where he approves
+    (or in his own township), or who hold a grant on a node inside that scope; never himself."""
+    from ganbu.org.models import User
+
+    roots = [p for p in perm_paths(user, "leave.approve")]
+    own = getattr(getattr(user, "person", None), "org_path", "")
+    if own:
+        roots.append(own[:9] if own[:9].isdigit() else own)
+    if "" in roots:
+        return User.objects.filter(is_active=True).exclude(pk=user.pk)
+    if not roots:
+        return User.objects.none()
+    q = Q()
+    for p in roots:
+        q |= Q(person__org_path__startswith=p) | Q(grants__org__path__startswith=p)
+    return User.objects.filter(q, is_active=True).exclude(pk=user.pk).distinct()
+
+
+def _titles_matching(text: str) -> list[str]:
+    return [value for value, label in PostTitle.choices if text and text in label]
+
+
+def person_search_q(text: str) -> Q:
+    """Name, unit (own org or a post's org) or post title (by its Chinese label)."""
+    q = Q(name__icontains=text) | Q(org__name__icontains=text)
+    titles = _titles_matching(text)
+    if titles:
+        q |= Q(posts__title__in=titles, posts__end__isnull=True)
+    return q
+
+
+def picker_search(user: Any, purpose: str, text: str) -> list[dict[str, Any]]:
+    """The picker's answer: [{id, label}] within the scope the purpose allows, at most PICKER_LIMIT."""
+    text = text.strip()[:50]
+    if not text:
+        return []
+    if purpose == "standin":
+        users = standin_candidates(user).filter(
+            Q(display_name__icontains=text) | Q(person__name__icontains=text)
+            | Q(person__org__name__icontains=text)).select_related("person__org").order_by("display_name")
+        return [{"id": u.pk, "label": f"{u.display_name or u.person or '—'}"
+                 + (f"（{u.person.org.name}）" if u.person_id else "")} for u in users[:PICKER_LIMIT]]
+    if purpose == "handover":
+        me = getattr(user, "person", None)
+        people = handover_candidates(me)
+    else:
+        people = Person.objects.filter(people_scope_q(user))
+    people = people.filter(person_search_q(text)).select_related("org").distinct().order_by("org_path", "name")
+    return [{"id": p.pk, "label": f"{p.name}（{p.org.name}）"} for p in people[:PICKER_LIMIT]]

@@ -9,7 +9,7 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "系统管理员"
+    ADMIN = "admin", "全权管理员（部署初始化）"
     COUNTY_ORG = "county_org", "县委组织部"
     COUNTY_RURAL = "county_rural", "县乡村振兴局"
     COUNTY_DEPUTY = "county_deputy", "县委分管副书记"
@@ -21,6 +21,10 @@ class Role(models.TextChoices):
     VILLAGE_COMMITTEE = "village_committee", "村委会"
     FIRST_SECRETARY = "first_secretary", "驻村第一书记（队长）"
     DISPATCH_LEADER = "dispatch_leader", "派出单位分管领导"
+    # 三员分立 (issue 16, 等保2.0): three administrators, none holding another's job or a business role.
+    SYSTEM_ADMIN = "system_admin", "系统管理员（账号）"
+    SECURITY_ADMIN = "security_admin", "安全管理员（角色与安全设置）"
+    AUDIT_ADMIN = "audit_admin", "审计管理员（审计日志）"
 
 
 VIEW = {
@@ -36,6 +40,16 @@ ALL = VIEW | {
     "points.catalogue", "points.publish", "assessment.score", "assessment.manage", "cases.act",
     "notices.publish", "notices.answer", "stationing.manage", "subsidies.manage", "targets.manage",
 }
+
+# The three administrators' permissions: disjoint from each other and from every business role.
+ADMIN_PERMS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset({"accounts.manage", "accounts.view", "backoffice.repair"}),
+    Role.SECURITY_ADMIN: frozenset({"roles.manage", "roles.view_users", "security.manage"}),
+    Role.AUDIT_ADMIN: frozenset({"audit.view", "audit.export"}),
+}
+ADMIN_ROLES = frozenset(ADMIN_PERMS)
+# Roles whose holders must use two-factor sign-in when it is required (GANBU_REQUIRE_2FA).
+TOTP_ROLES = ADMIN_ROLES | {Role.ADMIN, Role.COUNTY_ORG, Role.COUNTY_RURAL, Role.COUNTY_DEPUTY, Role.COUNTY_FINANCE}
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(ALL),
@@ -64,6 +78,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.FIRST_SECRETARY: frozenset({"org.view", "person.view", "attendance.view", "leave.view", "leave.approve",
                                      "stationing.view", "points.view", "notices.view"}),
     Role.DISPATCH_LEADER: frozenset({"stationing.view", "person.view", "attendance.view", "leave.view"}),
+    **ADMIN_PERMS,
 }
 
 # What every signed-in cadre may do about himself.

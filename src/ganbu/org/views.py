@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ganbu.core.access import NotFound, access_object, access_org, has_perm, perm_paths
+from ganbu.core.audit import audit_record
 from ganbu.org import queries, roster, services
 from ganbu.org.forms import (
     AppointmentForm,
@@ -30,6 +31,7 @@ from ganbu.org.forms import (
     PostEndForm,
     PostStartForm,
     RenameForm,
+    RosterFilterForm,
     RosterImportForm,
     apply_errors,
 )
@@ -150,13 +152,58 @@ def merge(request: HttpRequest, org_id: int) -> HttpResponse:
 def people(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, "person.view"):
         raise NotFound()
-    q = request.GET.get("q", "")
-    qs = queries.people_list(request.user, search=q)
+    form, filters = _roster_filters(request)
+    qs = queries.people_list(request.user, search=filters.get("q") or "", filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(p, queries.person_private(request.user, p)) for p in page.object_list]
     tpl = "org/_people_rows.html" if request.htmx and request.GET.get("partial") else "org/people.html"
-    return render(request, tpl, {"page": page, "rows": rows, "q": q,
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("partial", None)
+    return render(request, tpl, {"page": page, "rows": rows, "q": filters.get("q") or "", "form": form,
+                                 "params": params.urlencode(),
+                                 "can_export": has_perm(request.user, "roster.export"),
+                                 "can_roster": has_perm(request.user, "roster.export")
+                                 or has_perm(request.user, "roster.import"),
                                  "can_add": bool(perm_paths(request.user, "person.manage"))})
+
+
+def _roster_filters(request: HttpRequest) -> tuple[RosterFilterForm, dict[str, Any]]:
+    """The roster filter form bound to the query string; only valid fields filter."""
+    orgs = queries.orgs_for(request.user, "person.view")
+    form = RosterFilterForm(request.GET or None, orgs=orgs)
+    filters: dict[str, Any] = {}
+    if request.GET:
+        form.is_valid()
+        filters = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+        if filters.get("org"):
+            filters["org_obj"] = access_org(request.user, filters["org"], "person.view")
+    return form, filters
+
+
+@login_required
+def people_export(request: HttpRequest) -> HttpResponse:
+    """The filtered roster as Excel; ID numbers and phones masked where the user may not see them."""
+    if not has_perm(request.user, "roster.export"):
+        raise NotFound()
+    from ganbu.reports.excel import xlsx_bytes, xlsx_response
+
+    _, filters = _roster_filters(request)
+    headers = ["姓名", "性别", "出生日期", "所在单位", "现任职务", "人员类别", "学历", "中共党员", "公民身份号码", "手机"]
+    rows = []
+    masked = False
+    for p in queries.people_list(request.user, search=filters.get("q") or "", filters=filters)[:20000]:
+        priv = queries.person_private(request.user, p)
+        masked = masked or bool(priv["masked"])
+        rows.append([p.name, p.get_gender_display(), p.birth_date.isoformat() if p.birth_date else "", p.org.name,
+                     "、".join(f"{post.org.name}{post.get_title_display()}" for post in p.current_posts),
+                     p.get_category_display(), p.get_education_display(), "是" if p.party_member else "否",
+                     priv["id_number"], priv["phone"]])
+    note = roster.NOT_FOR_REIMPORT if masked else ""
+    data = xlsx_bytes([("干部名册（筛选）", headers, rows)], text_columns=["公民身份号码", "手机"], note=note)
+    audit_record(actor=request.user, action="roster.export_filtered", object_type="roster", object_id="",
+                 after={"rows": len(rows), "filters": {k: str(v) for k, v in filters.items() if k != "org_obj"}})
+    return xlsx_response(data, f"干部名册（筛选）{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -384,7 +431,9 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         job = roster.roster_import_start(actor=request.user, upload=form.cleaned_data["file"])
         return redirect("org:job", job_id=job.pk)
     return render(request, "org/roster.html", {"form": form, "can_import": True,
-                                               "can_export": has_perm(request.user, "roster.export"), "jobs": []},
+                                               "can_export": has_perm(request.user, "roster.export"),
+                                 "can_roster": has_perm(request.user, "roster.export")
+                                 or has_perm(request.user, "roster.import"), "jobs": []},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -396,3 +445,20 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
     if request.htmx:
         return render(request, "org/_job_status.html", ctx)
     return render(request, "org/job.html", ctx)
+
+
+@login_required
+def people_search(request: HttpRequest) -> HttpResponse:
+    """The picker's search (``org/_person_picker.html``): JSON [{id, label}] within the caller's scope.
+
+    ``for=handover`` (people of the applicant's township), ``for=standin`` (users in the approver's
+    scope) or ``for=person`` (people the caller may view). An empty answer looks the same whether
+    nobody matches or nobody is in scope.
+    """
+    from django.http import JsonResponse
+
+    purpose = request.GET.get("for", "person")
+    if purpose not in {"person", "handover", "standin"}:
+        raise NotFound()
+    results = queries.picker_search(request.user, purpose, request.GET.get("q", ""))
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})

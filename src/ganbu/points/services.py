@@ -19,6 +19,7 @@ from ganbu.core.attachments import attachment_store
 from ganbu.core.audit import audit_record, snapshot
 from ganbu.core.notify import notify, users_with_role
 from ganbu.core.policy import policy_resolve
+from ganbu.core.recusal import RECUSED, is_subject
 from ganbu.notices.models import NoticeKind
 from ganbu.notices.services import notice_publish_with_policy
 from ganbu.org.models import TOWNSHIP_KINDS, Org, Person
@@ -170,6 +171,8 @@ def point_entry_record(*, actor: Any, person: Person, item_id: Any, points: Any,
             return existing
     if not has_perm(actor, "points.record", person.org_path):
         raise ValidationError({"权限": NO_PERMISSION})
+    if is_subject(actor, person):  # 回避: nobody records points about himself
+        raise ValidationError({"干部": RECUSED})
     scope = Scope.VILLAGE if len(person.org_path) == 12 else Scope.TOWNSHIP
     if not queries.ranked_people(person.org_path[:9], scope).filter(pk=person.pk).exists():
         raise ValidationError({"干部": PERSON_NOT_RANKED})
@@ -224,6 +227,8 @@ def point_entry_approve(*, actor: Any, entry: PointEntry) -> PointEntry:
     entry = PointEntry.objects.select_for_update().get(pk=entry.pk)
     if not has_perm(actor, "points.approve", entry.org_path):
         raise ValidationError({"权限": NO_PERMISSION})
+    if is_subject(actor, entry.person_id):  # 回避: nor approves or rejects them
+        raise ValidationError({"审核人": RECUSED})
     if entry.recorded_by_id == actor.pk:
         raise ValidationError({"审核人": SELF_APPROVAL})
     if entry.status != PointEntry.Status.PENDING:
@@ -244,6 +249,8 @@ def point_entry_reject(*, actor: Any, entry: PointEntry, reason: str) -> PointEn
     entry = PointEntry.objects.select_for_update().get(pk=entry.pk)
     if not has_perm(actor, "points.approve", entry.org_path):
         raise ValidationError({"权限": NO_PERMISSION})
+    if is_subject(actor, entry.person_id):  # 回避: nor approves or rejects them
+        raise ValidationError({"审核人": RECUSED})
     if entry.recorded_by_id == actor.pk:
         raise ValidationError({"审核人": SELF_APPROVAL})
     if entry.status != PointEntry.Status.PENDING:
