@@ -19,7 +19,6 @@ from ganbu.core.demo import DemoContext
 from ganbu.core.idnumber import make_id_number
 
 
-
 def demo_password(username: str) -> str:
     """Each printed demo account's own password: distinct, stable for this installation (an HMAC of its
     secret key, so ``--if-empty`` can print them again) and within the password rules."""
