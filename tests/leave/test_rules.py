@@ -26,7 +26,7 @@ def test_lv_01_township_cadre_asks_secretary_and_notifies_head_and_duty_leader()
     steps = rules.approval_chain(S0, rules.RequestFacts(rules.TOWNSHIP_CADRE, Decimal(2)))
     assert [(s.role, s.kind) for s in steps] == [
         ("township_secretary", "approve"), ("township_head", "notify"), ("duty_leader", "notify")]
-    assert "S0" in steps[0].why
+    assert "《某镇关于加强镇村干部管理的决定》第2条" in steps[0].why and "S0" not in steps[0].why
 
 
 @pytest.mark.parametrize("days,expected", [

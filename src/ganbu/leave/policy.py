@@ -78,7 +78,7 @@ class LeaveParams(PolicyParams):
          "first_secretary": ChainStep(role="village_secretary", level="village", label="本人回避：报村党支部审批"),
          "county_rural": ChainStep(role="county_org", level="county", label="本人回避：报县委组织部审批"),
          "county_org": ChainStep(role="county_deputy", level="county", label="本人回避：报县委分管副书记审批")},
-        "审批人本人请假时转交的上一级（LV-09）", source="",
+        "审批人本人请假时转交的上一级", source="",
     )
 
 

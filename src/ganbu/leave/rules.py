@@ -77,15 +77,15 @@ def approval_chain(policy: LeaveParams, facts: RequestFacts) -> list[Step]:
     """The chain for a request (LV-01, LV-03, LV-04), each step saying why it is there."""
     if facts.applicant_role in STATIONED:
         tier = tier_for(policy, facts.days)
-        why = f"驻村干部请假{_fmt(facts.days)}天（日历天数），属“{tier.label}”档（S4第8条）"
+        why = f"驻村干部请假{_fmt(facts.days)}天（日历天数），属“{tier.label}”档（《某县驻村第一书记和工作队管理办法》第8条）"
         steps: list[Step] = []
         if facts.applicant_role == TEAM_MEMBER and policy.team_member_first is not None:
-            steps.append(_step(policy.team_member_first, "工作队员请假须先经驻村第一书记签字同意（S4第8条）"))
+            steps.append(_step(policy.team_member_first, "工作队员请假须先经驻村第一书记签字同意（《某县驻村第一书记和工作队管理办法》第8条）"))
         steps += [_step(s, why) for s in tier.steps]
         return steps
-    why = "镇干部有事外出向党委书记请假，向镇长通报，镇长再通报值班领导（S0第2条）"
+    why = "镇干部有事外出向党委书记请假，向镇长通报，镇长再通报值班领导（《某镇关于加强镇村干部管理的决定》第2条）"
     if facts.applicant_role != TOWNSHIP_CADRE:
-        why = "非驻村干部按本镇干部请假规定办理（S0第2条）"
+        why = "非驻村干部按本镇干部请假规定办理（《某镇关于加强镇村干部管理的决定》第2条）"
     return [_step(s, why) for s in policy.township_chain]
 
 
@@ -132,7 +132,7 @@ def skip_self(policy: LeaveParams, chain: Sequence[Step], applicant_holds: Itera
                 esc = policy.escalation.get(step.role)
                 if esc is not None and (esc.role, esc.level) not in held:
                     out.append(Step(role=esc.role, level=esc.level, label=esc.label, kind="approve",
-                                    why=f"申请人本人即“{step.label}”的审批人，依规回避，转上一级（LV-09）"))
+                                    why=f"申请人本人即“{step.label}”的审批人，依规回避，转上一级"))
             continue
         out.append(step)
     return out

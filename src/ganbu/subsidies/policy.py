@@ -62,8 +62,8 @@ class SubsidiesParams(PolicyParams):
                                                      source="S1", ge=0)
     post_subsidy_needs_duty_log: bool = param(True, "岗位补贴在检查《履责全程纪实日志》后发放", source="S1")
     # SUB-06 deductions
-    deduct_absences: bool = param(True, "扣除缺勤扣款（ATT-05）", source="S0")
-    deduct_deposits: bool = param(True, "扣发保证金（TGT-07）", source="S3")
+    deduct_absences: bool = param(True, "扣除缺勤扣款", source="S0")
+    deduct_deposits: bool = param(True, "扣发保证金", source="S3")
 
     @model_validator(mode="after")
     def _tiers_ascending(self) -> SubsidiesParams:
