@@ -29,7 +29,7 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         classes = (a.get("class") or "").split()
-        skip = tag in {"script", "style", "template"} or "basis" in classes
+        skip = tag in {"script", "style", "template"} or "basis" in classes or a.get("translate") == "no"  # user names, codes
         if tag not in self.VOID:
             self._stack.append((tag, skip))
         if tag == "a" and a.get("href"):

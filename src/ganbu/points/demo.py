@@ -46,6 +46,7 @@ def load_demo_points(ctx: DemoContext) -> None:
     days = ctx.workdays(max(ctx.history_start, date(ctx.year, 1, 1)), ctx.today)
     for t_index, t in enumerate(ctx.townships, start=1):
         office, head = ctx.users[f"t{t_index}_office"], ctx.users[f"t{t_index}_head"]
+        secretary = ctx.users[f"t{t_index}_secretary"]
         cycles = {scope: cycle_open(actor=office, township=t, year=ctx.year, scope=scope)
                   for scope in ("village", "township")}
         items: dict[str, list[Any]] = {"village": [], "township": []}
@@ -74,10 +75,12 @@ def load_demo_points(ctx: DemoContext) -> None:
                     roll = rnd.random()
                     if day > ctx.today - timedelta(days=5) or roll < 0.08:
                         continue  # still waiting for the second person
+                    # 回避: the head's own entries are decided by the secretary
+                    approver = secretary if person.pk == head.person_id else head
                     if roll < 0.13:
-                        point_entry_reject(actor=head, entry=entry, reason="证明材料不足，请补充验收记录")
+                        point_entry_reject(actor=approver, entry=entry, reason="证明材料不足，请补充验收记录")
                     else:
-                        point_entry_approve(actor=head, entry=entry)
+                        point_entry_approve(actor=approver, entry=entry)
         if t_index == 1:  # the printed village logins have approved points of their own
             for username in ("a_secretary", "a_cadre", "a_committee"):
                 person = getattr(ctx.users.get(username), "person", None)
