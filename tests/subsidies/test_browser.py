@@ -4,7 +4,6 @@ corrects, both approve, the public list shows masked IDs, the bank file download
 from __future__ import annotations
 
 import os
-
 from datetime import timedelta
 
 import pytest
