@@ -4,14 +4,17 @@ corrects, both approve, the public list shows masked IDs, the bank file download
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from ganbu.notices.models import NoticeVersion
 from ganbu.subsidies.models import Register
 
 from .conftest import YEAR
 
-SHOTS = "/tmp/i15-shots"
+SHOTS = "/tmp/m15-shots"
 PHONE = {"viewport": {"width": 390, "height": 844}}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
@@ -86,12 +89,27 @@ def test_sub_04_subsidy_journey(world, scored, finance, browser_login, live_serv
     _shot(office, "public-notice-desktop")
 
     money.goto(f"{url}/subsidies/register/{reg.pk}/")
+    until = timezone.localdate() + timedelta(days=6)  # 7-day public period including today
+    assert f"{until.year}年{until.month}月{until.day}日" in money.inner_text("#pay-waiting")
+    assert money.query_selector("#pay") is None  # 先审批后发放: not before the public period is over
+    _shot(money, "pay-waiting-phone")
+    # the public period passes: the notice was published 8 days ago, its last day was yesterday
+    reg.refresh_from_db()
+    NoticeVersion.objects.filter(pk=reg.notice_version_id).update(
+        published_at=timezone.now() - timedelta(days=8), public_until=timezone.localdate() - timedelta(days=1))
+    money.goto(f"{url}/subsidies/register/{reg.pk}/")
+    assert "*" in money.inner_text("#lines .card-no") and "62309100000000121" not in money.content()
     money.check("#pay input[name=confirm]")
     money.click("#pay button")
     money.wait_for_selector("text=已生成银行发放文件")
     with money.expect_download() as dl:
         money.click("#bank-file")
     assert dl.value.suggested_filename.endswith(".xlsx")
+    from ganbu.reports.excel import read_rows
+
+    with open(dl.value.path(), "rb") as fh:
+        rows = read_rows(fh.read(), "x.xlsx")["代发清单"][2:]
+    assert {r[3] for r in rows} == {"62309100000000121", "62309100000000122"}  # whole numbers only here
     _shot(money, "paid-phone")
     assert money.query_selector("#pay") is None  # nothing left to pay twice
     money.goto(f"{url}/subsidies/?year={YEAR}")

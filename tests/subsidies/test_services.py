@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -25,12 +26,15 @@ def cards(world, reg):
                                 number=f"62210000000000{n:04d}")
 
 
-def paid_ready(world, finance):
+PUBLISHED_ON = date(YEAR + 1, 1, 10)  # long enough ago that the 7-day public period is over
+
+
+def paid_ready(world, finance, on=PUBLISHED_ON):
     reg = propose(world)
     cards(world, reg)
     for actor in (world.users.county_org, finance):
         reg = services.register_approve(actor=actor, register=reg)
-    return services.register_publish(actor=world.users.office, register=reg)
+    return services.register_publish(actor=world.users.office, register=reg, on=on)
 
 
 def test_sub_01_02_03_register_lines_from_posts_scores_and_pool(world, scored):
@@ -52,8 +56,6 @@ def test_sub_01_02_03_register_lines_from_posts_scores_and_pool(world, scored):
 
 def test_sub_06_deposit_and_absence_deductions_itemised(world, scored):
     """SUB-06: absences (ATT-05, 20 yuan each) come off the line, itemised with the policy version."""
-    from datetime import date
-
     from ganbu.attendance.models import MonthTally
 
     MonthTally.objects.create(person=world.people.cadre_a, month=date(YEAR, 3, 1), org_path=world.people.cadre_a.org_path,
@@ -82,7 +84,7 @@ def test_sub_04_full_chain_return_correct_approve_publish_pay(world, scored, fin
         services.payment_run_create(actor=finance, register=reg)
     reg = services.register_approve(actor=finance, register=reg)
     assert reg.status == RegisterStatus.APPROVED
-    reg = services.register_publish(actor=world.users.office, register=reg)
+    reg = services.register_publish(actor=world.users.office, register=reg, on=PUBLISHED_ON)
     with pytest.raises(SubsidyError, match="未登记工资卡.*孙支书"):
         services.payment_run_create(actor=finance, register=reg)
     cards(world, reg)
@@ -175,7 +177,7 @@ def test_sub_04_unanswered_objection_blocks_payment(world, scored, finance):
     from ganbu.notices.services import objection_answer, objection_file
 
     reg = paid_ready(world, finance)
-    obj = objection_file(version=reg.notice_version, text="周文书全年在岗天数有误")
+    obj = objection_file(version=reg.notice_version, text="周文书全年在岗天数有误", on=PUBLISHED_ON)
     with pytest.raises(SubsidyError, match="1条异议未答复"):
         services.payment_run_create(actor=finance, register=reg)
     objection_answer(actor=world.users.office, objection=obj, answer="经核实任职天数无误")
@@ -196,3 +198,47 @@ def test_sub_01_weights_read_from_the_tree(world, scored):
     reg = propose(world)
     sec = reg.lines.get(person=world.people.village_secretary_a)
     assert sec.entitled == Decimal("1980.00")  # 1,500 × 1.2 × 1.1
+
+
+def test_sub_04_bank_file_waits_for_the_public_period(world, scored, finance):
+    """SUB-04 先审批后发放: no payment run on the last day of the public period (the date it opens is named,
+    nothing changes); the day after it is written."""
+    published = date(YEAR + 1, 3, 2)
+    reg = paid_ready(world, finance, on=published)
+    until = reg.notice_version.public_until
+    assert until == published + timedelta(days=6)  # 7 days including the day of publishing
+    before = AuditEntry.objects.count()
+    for day in (published, until):
+        with pytest.raises(SubsidyError, match=f"公示期至{YEAR + 1}年3月8日.*{YEAR + 1}年3月9日起可生成"):
+            services.payment_run_create(actor=finance, register=reg, on=day)
+    assert not PaymentRun.objects.exists() and AuditEntry.objects.count() == before
+    assert Register.objects.get(pk=reg.pk).status == RegisterStatus.PUBLISHED
+    run = services.payment_run_create(actor=finance, register=reg, on=until + timedelta(days=1))
+    assert run.total == reg.total_net and Register.objects.get(pk=reg.pk).status == RegisterStatus.PAID
+
+
+def test_sub_04_card_number_sealed_at_rest_full_only_in_bank_file(world, scored, finance, login):
+    """Salary card numbers are SM4-encrypted in the database (raw column), masked to the last 4 digits on the
+    register page, and whole only in the bank file the finance bureau downloads."""
+    from django.db import connection
+
+    from ganbu.reports.excel import read_rows
+    from ganbu.subsidies import exports
+    from ganbu.subsidies.models import BankCard
+
+    reg = paid_ready(world, finance)
+    number = "6230910000000012345"
+    services.bank_card_save(actor=world.users.office, register=reg, person_id=world.people.village_secretary_a.pk,
+                            bank="县农商银行", number=number)
+    card = BankCard.objects.get(person=world.people.village_secretary_a)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT number FROM {BankCard._meta.db_table} WHERE id = %s", [card.pk])
+        raw = cur.fetchone()[0]
+    assert number not in raw and "2345" not in raw.split("$", 1)[1] and card.number == number
+    assert number not in str(list(AuditEntry.objects.values_list("after", flat=True)))
+    page = login("office").get(f"/subsidies/register/{reg.pk}/").content.decode()
+    assert number not in page and "***************2345" in page
+    run = services.payment_run_create(actor=finance, register=reg)
+    row = next(r for r in read_rows(exports.bank_file(run), "x.xlsx")["代发清单"][2:] if r[1] == "孙支书")
+    assert row[3] == number
+    assert login("office").get(f"/subsidies/register/{reg.pk}/bank.xlsx").status_code == 404  # not the payer

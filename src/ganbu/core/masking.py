@@ -23,6 +23,15 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_card_number(value: str | None) -> str:
+    """6230910000000012 → ************0012: a salary card shows only its last 4 digits on pages."""
+    if not value:
+        return ""
+    if len(value) <= 4:
+        return "*" * len(value)
+    return "*" * (len(value) - 4) + value[-4:]
+
+
 _ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 

@@ -1,6 +1,7 @@
-"""Demo data for village cadre subsidies: year-end scores where targets left none, salary cards, and two
-townships' registers — 青山镇 waiting on the finance bureau, 绿水镇 approved, published and paid — so the
-finance bureau's login has work and a bank file on first open.
+"""Demo data for village cadre subsidies: year-end scores where targets left none, salary cards, and the
+townships' registers — 青山镇 waiting on the finance bureau, 绿水镇 published three weeks ago (its public
+period over) and paid, 白云街道 published today and waiting for its public period (先审批后发放) — so the
+finance bureau's login has work, a bank file and a register it may not pay yet on first open.
 
 Deterministic; the integrator calls ``load_demo_subsidies(county)`` from ``load_demo`` after the presets
 (and, if present, the targets demo) are loaded.
@@ -8,7 +9,7 @@ Deterministic; the integrator calls ``load_demo_subsidies(county)`` from ``load_
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -74,7 +75,8 @@ def load_demo_subsidies(county: Any, *, today: date | None = None) -> dict[str, 
         return {}
     first = next((t for t in townships if _user("township_office", t)), townships[0])
     second = next(t for t in townships if t != first)
-    scores = sum(_scores(admin, t, year) for t in (first, second))
+    third = next((t for t in townships if t not in (first, second)), None)
+    scores = sum(_scores(admin, t, year) for t in (first, second, third) if t is not None)
     out = {"scores": scores}
     # 青山镇: proposed by its office with last year's rural income, reviewed by the org department
     office = _user("township_office", first) or admin
@@ -91,7 +93,15 @@ def load_demo_subsidies(county: Any, *, today: date | None = None) -> dict[str, 
                                      rural_income=Decimal("21000"), duty_logs_checked=True)
     services.register_approve(actor=org_user, register=reg2)
     services.register_approve(actor=finance, register=reg2, note="各镇已统一权衡")
-    reg2 = services.register_publish(actor=admin, register=reg2)
-    services.payment_run_create(actor=finance, register=reg2)
+    reg2 = services.register_publish(actor=admin, register=reg2, on=today - timedelta(days=21))
+    services.payment_run_create(actor=finance, register=reg2, on=today)
     out["paid"] = reg2.lines.count()
+    if third is not None:  # 白云街道: approved and published today, the bank file waits for the public period
+        reg3 = services.register_propose(actor=admin, township=third, year=year, rural_income=Decimal("23000"),
+                                         duty_logs_checked=True)
+        _cards(admin, reg3)
+        services.register_approve(actor=org_user, register=reg3)
+        services.register_approve(actor=finance, register=reg3)
+        services.register_publish(actor=admin, register=reg3, on=today)
+        out["public_period"] = reg3.lines.count()
     return out

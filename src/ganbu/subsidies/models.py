@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ganbu.core.fields import SealedCharField
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -120,7 +122,7 @@ class BankCard(models.Model):
 
     person = models.OneToOneField("org.Person", on_delete=models.PROTECT, related_name="subsidy_card")
     bank = models.CharField("开户行", max_length=60)
-    number = models.CharField("卡号", max_length=30)
+    number = SealedCharField("卡号")  # SM4 at rest; pages show the last 4 digits, only the bank file has it all
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.bank}"

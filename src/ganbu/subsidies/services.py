@@ -8,12 +8,13 @@ version with a reason. Refusals raise :class:`SubsidyError` in Chinese and chang
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from ganbu.core.access import NotFound, has_perm
 from ganbu.core.audit import audit_record
@@ -34,6 +35,7 @@ WRONG_STEP = "花名册当前状态为「{status}」，不能{action}"
 NO_SCORE = "{names}没有年终目标考核得分，不能审批；请待得分录入后由镇更正重新提出"
 NOT_APPROVED = "花名册尚未审批通过（当前「{status}」），不能生成银行发放文件"
 NOT_PUBLISHED = "花名册尚未公示，按细则须先公示后发放"
+PUBLIC_PERIOD = "公示期至{until}，期满前不能生成银行发放文件；{next}起可生成"
 OPEN_OBJECTIONS = "公示中还有{n}条异议未答复，请先答复异议"
 PAID_TWICE = "{township}{year}年的补贴已生成过银行发放文件（{at}），同一年度不能重复发放"
 PAID_NO_CORRECT = "该花名册已发放，不能再更正"
@@ -277,8 +279,8 @@ def public_content(register: Register) -> dict[str, Any]:
 
 
 @transaction.atomic
-def register_publish(*, actor: Any, register: Register) -> Register:
-    """Publish the approved register as a notice (ID numbers masked, public period from the policy)."""
+def register_publish(*, actor: Any, register: Register, on: date | None = None) -> Register:
+    """Publish the approved register as a notice (ID numbers masked, public period from the policy from ``on``)."""
     from ganbu.notices.models import NoticeKind
     from ganbu.notices.services import notice_publish_with_policy
 
@@ -290,7 +292,7 @@ def register_publish(*, actor: Any, register: Register) -> Register:
         version = notice_publish_with_policy(
             actor=actor, org=reg.township, kind=str(NoticeKind.SUBSIDY), key=f"subsidy:{reg.township_id}:{reg.year}",
             title=f"{reg.township.name}{reg.year}年度村干部补贴发放公示", content=public_content(reg),
-            period=str(reg.year), policy_ref=reg.policy_ref)
+            period=str(reg.year), policy_ref=reg.policy_ref, on=on)
     except ValueError as exc:
         raise SubsidyError(str(exc)) from None
     reg.status = S.PUBLISHED
@@ -303,9 +305,28 @@ def register_publish(*, actor: Any, register: Register) -> Register:
     return reg
 
 
+def _ymd(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def payment_waits_until(register: Register) -> date | None:
+    """The last day of the notice's public period (payment is possible the day after), or None."""
+    nv = register.notice_version
+    return nv.public_until if nv is not None else None
+
+
+def payment_opens_on(register: Register, on: date | None = None) -> date | None:
+    """The first day the bank file may be written, when that is still in the future (for the page)."""
+    until = payment_waits_until(register)
+    if until is None or (on or timezone.localdate()) > until:
+        return None
+    return until + timedelta(days=1)
+
+
 @transaction.atomic
-def payment_run_create(*, actor: Any, register: Register) -> PaymentRun:
-    """The one bank batch for the township's year: only after approval (and the notice), never twice."""
+def payment_run_create(*, actor: Any, register: Register, on: date | None = None) -> PaymentRun:
+    """The one bank batch for the township's year: only after approval, the notice's public period (SUB-04
+    先审批后发放: published, objections answered, then paid) and never twice. ``on`` is today by default."""
     from ganbu.core.policy import PolicyMissing, policy_resolve
 
     reg = _locked(register)
@@ -324,6 +345,9 @@ def payment_run_create(*, actor: Any, register: Register) -> PaymentRun:
     if notice_first and reg.status != S.PUBLISHED:
         raise SubsidyError(NOT_PUBLISHED)
     if reg.notice_version_id:
+        until = payment_waits_until(reg)
+        if until is not None and (on or timezone.localdate()) <= until:
+            raise SubsidyError(PUBLIC_PERIOD.format(until=_ymd(until), next=_ymd(until + timedelta(days=1))))
         n = reg.notice_version.objections.filter(answered_at__isnull=True).count()
         if n:
             raise SubsidyError(OPEN_OBJECTIONS.format(n=n))

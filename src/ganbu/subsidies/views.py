@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from ganbu.core.access import NotFound, has_perm
+from ganbu.core.masking import mask_card_number
 from ganbu.org.models import PostTitle
 from ganbu.reports.excel import xlsx_response
 from ganbu.reports.pdf import PdfUnavailable, pdf_response
@@ -66,11 +67,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _lines(reg: Register) -> list[Any]:
     lines = list(reg.lines.select_related("person", "village").order_by("village__name", "id"))
-    cards = set(BankCard.objects.filter(person_id__in=[ln.person_id for ln in lines]).values_list("person_id",
-                                                                                               flat=True))
+    cards = {c.person_id: c for c in BankCard.objects.filter(person_id__in=[ln.person_id for ln in lines])}
     for ln in lines:
         ln.title_text = "、".join(TITLES.get(t, t) for t in ln.titles)
-        ln.has_card = ln.person_id in cards
+        card = cards.get(ln.person_id)
+        ln.has_card = card is not None
+        ln.card_masked = f"{card.bank} {mask_card_number(card.number)}" if card else ""
     return lines
 
 
@@ -100,6 +102,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("subsidies:register", pk=done[1])
     ctx = {"r": reg, "lines": lines, "can": can, "recused": queries.recused(user, reg), "errors": errors,
            "steps": list(reg.steps.select_related("actor")), "run": queries.payment_run(reg), **forms_,
+           "pay_opens": services.payment_opens_on(reg) if reg.status == "published" else None,
            "no_card": sum(1 for ln in lines if not ln.has_card and ln.net > 0),
            "shortfalls": [(ln, s) for ln in lines for s in ln.shortfalls],
            "missing_scores": [ln for ln in lines if ln.score is None]}
