@@ -144,3 +144,19 @@ class ReimbursementForm(forms.Form):
     amount = forms.DecimalField(label="金额（元）", max_digits=10, decimal_places=2, min_value=0,
                                 error_messages={**_NUM, "max_decimal_places": "最多两位小数"})
     note = _text("事由/票据", 200)
+
+
+class TaskForm(forms.Form):
+    """STN-17: a task the county or township gives a stationed cadre."""
+
+    title = _text("任务", 100)
+    detail = _text("要求", 500, required=False, rows=3)
+    due = _date("完成期限")
+    sure = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class TaskReportForm(forms.Form):
+    """STN-17: the cadre reports a task done, with an evidence file."""
+
+    report = _text("完成情况", 500, rows=3)
+    evidence = forms.FileField(label="佐证材料（PDF、图片、Word、Excel）", error_messages=_MSG)

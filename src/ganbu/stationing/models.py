@@ -214,3 +214,38 @@ class Reimbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class AssignedTask(models.Model):
+    """A task the county or township gives a stationed cadre (STN-17), tracked to completion:
+    open → reported done with evidence (the cadre) → confirmed (the assigner, never the cadre himself)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "办理中"
+        REPORTED = "reported", "已报告完成，待确认"
+        CONFIRMED = "confirmed", "已确认办结"
+
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+", verbose_name="驻村干部")
+    org_path = models.CharField(max_length=16, db_index=True)
+    title = models.CharField("任务", max_length=100)
+    detail = models.CharField("要求", max_length=500, blank=True)
+    due = models.DateField("完成期限")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigner_org = models.CharField("交办单位", max_length=50)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    report = models.CharField("完成情况", max_length=500, blank=True)
+    evidence = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name="佐证材料")
+    reported_on = models.DateField("报告日期", null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    confirmed_on = models.DateField("确认日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["status", "due"])]
+        verbose_name = "交办任务"
+
+    def __str__(self) -> str:
+        return self.title

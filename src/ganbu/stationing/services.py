@@ -632,3 +632,108 @@ def reimbursement_record(*, actor: Any, person: Person, kind: str, on: date, amo
     audit_record(actor=actor, action="reimbursement.record", object_type="reimbursement", object_id=rec.pk,
                  org_path=post.org.path, after=snapshot(rec))
     return rec
+
+
+# --- tasks the county and township assign (STN-17) --------------------------------------------------
+
+E_TASK_TITLE = "请填写任务内容"
+E_TASK_DUE = "完成期限不能早于今天"
+E_TASK_RIGHT = "只有县委组织部或所在乡镇党委可以给驻村干部交办任务"
+E_TASK_NOT_STATIONED = "该干部当前不是驻村干部"
+E_TASK_STATUS = "该任务当前为「{status}」，不能办理此步骤"
+E_TASK_REPORT = "请填写完成情况并上传佐证材料"
+E_TASK_NOT_MINE = "只有承办任务的驻村干部本人可以报告完成"
+E_TASK_CONFIRM = "只有交办人可以确认办结"
+
+
+def task_may_assign(actor: Any, path: str) -> bool:
+    """The county (organisation department) or the township party committee over the village."""
+    return has_perm(actor, "stationing.manage", path) or has_perm(actor, "cases.act", path)
+
+
+@transaction.atomic
+def task_assign(*, actor: Any, person: Person, title: str, due: date, detail: str = "") -> Any:
+    """STN-17: the county or township gives a stationed cadre a task with a due date; he is told in his inbox."""
+    from ganbu.stationing.models import AssignedTask
+
+    post = stationed_post_on(person.pk, _today())
+    if post is None:
+        raise ValidationError({"person": E_TASK_NOT_STATIONED})
+    if not task_may_assign(actor, post.org.path):
+        raise PermissionDenied(E_TASK_RIGHT)
+    if not title.strip():
+        raise ValidationError({"title": E_TASK_TITLE})
+    if due < _today():
+        raise ValidationError({"due": E_TASK_DUE})
+    township = Org.objects.filter(path=post.org.path[:9]).first()
+    by = "县委组织部" if has_perm(actor, "stationing.manage", post.org.path) else (
+        f"{township.name}党委" if township else "乡镇党委")
+    task = AssignedTask.objects.create(person=person, org_path=post.org.path, title=title.strip()[:100],
+                                       detail=detail.strip()[:500], due=due, assigned_by=actor,
+                                       assigner_org=by[:50])
+    audit_record(actor=actor, action="task.assign", object_type="assigned_task", object_id=task.pk,
+                 org_path=task.org_path, after=snapshot(task))
+    targets = _person_users(person.pk)
+    _later(lambda: notify(users=targets, title=f"交办任务：{task.title}，请于{task.due}前完成",
+                          url=f"/stationing/tasks/{task.pk}/", kind="stationing", key=f"task:{task.pk}:assigned"))
+    return task
+
+
+@transaction.atomic
+def task_report(*, actor: Any, task: Any, report: str, upload: Any) -> Any:
+    """STN-17: the cadre reports the task done, with what was done and an evidence file."""
+    from ganbu.core.attachments import attachment_store
+    from ganbu.stationing.models import AssignedTask
+
+    task = AssignedTask.objects.select_for_update().get(pk=task.pk)
+    if getattr(actor, "person_id", None) != task.person_id:
+        raise PermissionDenied(E_TASK_NOT_MINE)
+    if task.status != AssignedTask.Status.OPEN:
+        raise ValidationError({"status": E_TASK_STATUS.format(status=task.get_status_display())})
+    if not report.strip() or upload is None:
+        raise ValidationError({"report": E_TASK_REPORT})
+    before = snapshot(task)
+    task.evidence = attachment_store(actor=actor, upload=upload, org_path=task.org_path)
+    task.report, task.reported_on, task.status = report.strip()[:500], _today(), AssignedTask.Status.REPORTED
+    task.save()
+    audit_record(actor=actor, action="task.report", object_type="assigned_task", object_id=task.pk,
+                 org_path=task.org_path, before=before, after=snapshot(task))
+    assigner = task.assigned_by
+    _later(lambda: notify(users=[assigner], title=f"交办任务已报告完成，待确认：{task.title}",
+                          url=f"/stationing/tasks/{task.pk}/", kind="stationing", key=f"task:{task.pk}:reported"))
+    return task
+
+
+@transaction.atomic
+def task_confirm(*, actor: Any, task: Any) -> Any:
+    """STN-17: the assigner confirms the task done. Nobody confirms a task given to himself."""
+    from ganbu.stationing.models import AssignedTask
+
+    task = AssignedTask.objects.select_for_update().get(pk=task.pk)
+    ensure_not_subject(actor, task.person_id)
+    if actor.pk != task.assigned_by_id and not has_perm(actor, "stationing.manage", task.org_path):
+        raise PermissionDenied(E_TASK_CONFIRM)
+    if task.status != AssignedTask.Status.REPORTED:
+        raise ValidationError({"status": E_TASK_STATUS.format(status=task.get_status_display())})
+    before = snapshot(task)
+    task.status, task.confirmed_by, task.confirmed_on = AssignedTask.Status.CONFIRMED, actor, _today()
+    task.save()
+    audit_record(actor=actor, action="task.confirm", object_type="assigned_task", object_id=task.pk,
+                 org_path=task.org_path, before=before, after=snapshot(task))
+    return task
+
+
+def tasks_evaluate(*, on: date) -> int:
+    """STN-17 each night: an open task past its due day notifies the cadre and the assigner, once."""
+    from ganbu.org.models import User
+    from ganbu.stationing.models import AssignedTask
+
+    overdue = [t for t in AssignedTask.objects.filter(status=AssignedTask.Status.OPEN, due__lt=on)
+               .select_related("person", "assigned_by") if rules.stn_17_task_overdue(t.due, t.status, on)]
+    selves = {u.person_id: u for u in User.objects.filter(person_id__in=[t.person_id for t in overdue])}
+    items = []
+    for t in overdue:
+        title = f"交办任务逾期：{t.person.name}「{t.title}」应于{t.due}前完成"
+        for u in (selves.get(t.person_id), t.assigned_by):
+            items.append((u, title, f"/stationing/tasks/{t.pk}/", "stationing", f"task:{t.pk}:overdue"))
+    return _notify_bulk(items)

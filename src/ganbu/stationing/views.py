@@ -33,9 +33,11 @@ from ganbu.stationing.forms import (
     ReplaceForm,
     ReportForm,
     ReviewForm,
+    TaskForm,
+    TaskReportForm,
     apply_errors,
 )
-from ganbu.stationing.models import NegativeItem, ObligationKind, Selection
+from ganbu.stationing.models import AssignedTask, NegativeItem, ObligationKind, Selection
 
 ROLES = {"first_secretary": "驻村第一书记", "team_member": "驻村工作队员"}
 RESPONSIBLE = queries.RESPONSIBLE
@@ -298,6 +300,8 @@ def cadre(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "stationing/cadre.html", {
         "person": person, "rows": rows, "records": queries.cadre_records(person), "form": form, "today": today,
         "labels": dict(ObligationKind.choices), "responsible": RESPONSIBLE,
+        "may_assign": any(services.task_may_assign(request.user, r.post.org.path) for r in rows)
+        and request.user.person_id != person.pk,
         "posts": queries.cadre_posts(person).select_related("org", "dispatch_unit")},
         status=400 if request.method == "POST" else 200)
 
@@ -485,3 +489,97 @@ def stationed_people(user: Any, on: date) -> list[Person]:
     ids = queries.current_posts(user, on).values_list("person_id", flat=True)
     return list(Person.objects.filter(pk__in=ids).order_by("org_path", "name"))
 
+
+
+# --- tasks the county and township assign (STN-17) ------------------------------------------------------
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    """STN-17: tasks given to stationed cadres, overdue first; a cadre sees his own. Search a cadre to assign."""
+    today = _today()
+    qs = queries.tasks_visible(request.user)
+    person = str(request.GET.get("person", ""))[:12]
+    if person.isdigit():
+        qs = qs.filter(person_id=int(person))
+    only_open = request.GET.get("open") == "1"
+    if only_open:
+        qs = qs.filter(status=AssignedTask.Status.OPEN)
+    rows = [(t, t.status == AssignedTask.Status.OPEN and today > t.due) for t in qs[:300]]
+    q = request.GET.get("q", "")[:50]
+    found = []
+    if q.strip():
+        found = [r for r in queries.stationed_list(request.user, today, q=q)
+                 if services.task_may_assign(request.user, r.post.org.path)][:20]
+    return render(request, "stationing/tasks.html", {
+        "rows": rows, "today": today, "q": q, "found": found, "only_open": only_open, "person": person,
+        "may_assign": has_perm(request.user, "stationing.manage") or has_perm(request.user, "cases.act")})
+
+
+@login_required
+def task_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    """STN-17: give a stationed cadre a task; the page shows what will be sent and asks to confirm."""
+    person = queries.cadre_for(request.user, person_id)
+    post = services.stationed_post_on(person.pk, _today())
+    if post is None or not services.task_may_assign(request.user, post.org.path):
+        raise NotFound()
+    form = TaskForm(request.POST or None)
+    preview = False
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if not d["sure"]:
+            if d["due"] < _today():
+                form.add_error("due", services.E_TASK_DUE)
+            else:
+                preview = True
+                form = TaskForm(initial={**d, "sure": True})
+        else:
+            try:
+                task = services.task_assign(actor=request.user, person=person, title=d["title"], due=d["due"],
+                                            detail=d["detail"])
+                messages.success(request, f"已交办，已通知{person.name}")
+                return redirect("stationing:task", pk=task.pk)
+            except (ValidationError, PermissionDenied) as exc:
+                _fail(form, exc)
+    return render(request, "stationing/task_new.html", {
+        "person": person, "post": post, "form": form, "preview": preview,
+        "data": form.initial if preview else {}},
+        status=400 if request.method == "POST" and form.errors else 200)
+
+
+@login_required
+def task(request: HttpRequest, pk: int) -> HttpResponse:
+    """STN-17: one task: the cadre reports it done with evidence; the assigner confirms it (after a confirm step)."""
+    t = queries.access_task(request.user, pk)
+    today = _today()
+    mine = request.user.person_id == t.person_id
+    may_confirm = not mine and (request.user.pk == t.assigned_by_id
+                                or has_perm(request.user, "stationing.manage", t.org_path))
+    action = request.POST.get("action") if request.method == "POST" else None
+    report_form = TaskReportForm(request.POST if action == "report" else None,
+                                 request.FILES if action == "report" else None)
+    error = ""
+    asking = False
+    if action == "report" and report_form.is_valid():
+        try:
+            services.task_report(actor=request.user, task=t, report=report_form.cleaned_data["report"],
+                                 upload=report_form.cleaned_data["evidence"])
+            messages.success(request, "已报告完成，等待交办人确认")
+            return redirect("stationing:task", pk=t.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(report_form, exc)
+    elif action == "confirm":
+        if request.POST.get("sure") != "1":
+            asking = True
+        else:
+            try:
+                services.task_confirm(actor=request.user, task=t)
+                messages.success(request, "已确认办结")
+                return redirect("stationing:task", pk=t.pk)
+            except (ValidationError, PermissionDenied, RecusalError) as exc:
+                error = getattr(exc, "message", None) or "；".join(getattr(exc, "messages", [])) or "无权办理"
+    return render(request, "stationing/task.html", {
+        "t": t, "today": today, "overdue": t.status == AssignedTask.Status.OPEN and today > t.due,
+        "mine": mine, "may_confirm": may_confirm, "report_form": report_form, "asking": asking, "error": error,
+        "recused": mine and request.user.pk == t.assigned_by_id},
+        status=400 if (action == "report" and report_form.errors) or error else 200)
