@@ -160,3 +160,15 @@ class TaskReportForm(forms.Form):
 
     report = _text("完成情况", 500, rows=3)
     evidence = forms.FileField(label="佐证材料（PDF、图片、Word、Excel）", error_messages=_MSG)
+
+
+class AwardForm(forms.Form):
+    """STN-16: a nomination: the category (from the policy) and the reasons."""
+
+    category = forms.ChoiceField(label="表彰类别", choices=[(x, x) for x in AWARDS], error_messages=_MSG)
+    reasons = _text("推荐理由（主要事迹）", 1000, rows=5)
+    sure = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class AwardDecideForm(forms.Form):
+    note = _text("审核意见", 300, required=False, rows=2)

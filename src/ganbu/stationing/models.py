@@ -249,3 +249,34 @@ class AssignedTask(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AwardNomination(models.Model):
+    """STN-16: a unit or township nominates a team, first secretary or team member for an award category;
+    the county organisation department approves or rejects; approved awards show on the cadre's page."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "已推荐，待组织部审核"
+        APPROVED = "approved", "已批准表彰"
+        REJECTED = "rejected", "未批准"
+
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    category = models.CharField("表彰类别", max_length=30)
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+", verbose_name="被推荐人")
+    org_path = models.CharField(max_length=16, db_index=True)
+    year = models.PositiveSmallIntegerField("年度")
+    reasons = models.CharField("推荐理由", max_length=1000)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominator_org = models.CharField("推荐单位", max_length=50)
+    nominated_on = models.DateField("推荐日期")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_on = models.DateField("审核日期", null=True, blank=True)
+    decision_note = models.CharField("审核意见", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-nominated_on", "-id"]
+        verbose_name = "评选表彰推荐"
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.person_id}"

@@ -473,3 +473,34 @@ def tasks_overdue_by_person(person_ids: list[int], on: date) -> dict[int, int]:
         if rules.stn_17_task_overdue(due, status, on):
             out[pid] += 1
     return out
+
+
+# --- awards (STN-16) ------------------------------------------------------------------------------------
+
+
+def awards_visible(user: Any) -> QuerySet[Any]:
+    """Nominations in the user's scope, of his dispatch unit's cadres, made by him, or about himself."""
+    from ganbu.stationing.models import AwardNomination
+
+    q = scope_q(user, "stationing.view", "org_path") | Q(nominated_by_id=getattr(user, "pk", None))
+    if getattr(user, "person_id", None):
+        q |= Q(person_id=user.person_id)
+    units = _unit_paths(user)
+    if units:
+        ids = Post.objects.filter(post_scope_q(user), title__in=list(STATIONED_TITLES)).values("person_id")
+        q |= Q(person_id__in=ids)
+    return AwardNomination.objects.filter(q).select_related("person", "nominated_by", "decided_by")
+
+
+def access_award(user: Any, pk: Any) -> Any:
+    try:
+        return awards_visible(user).get(pk=int(pk))
+    except (ValueError, TypeError, ObjectDoesNotExist):
+        raise NotFound() from None
+
+
+def awards_of(person: Person) -> list[Any]:
+    """Approved awards, for the cadre's page."""
+    from ganbu.stationing.models import AwardNomination
+
+    return list(AwardNomination.objects.filter(person=person, status=AwardNomination.Status.APPROVED))

@@ -737,3 +737,81 @@ def tasks_evaluate(*, on: date) -> int:
         for u in (selves.get(t.person_id), t.assigned_by):
             items.append((u, title, f"/stationing/tasks/{t.pk}/", "stationing", f"task:{t.pk}:overdue"))
     return _notify_bulk(items)
+
+
+# --- awards (STN-16) -----------------------------------------------------------------------------------
+
+E_AWARD_RIGHT = "只有派出单位、所在乡镇党委或县委组织部可以推荐"
+E_AWARD_REASONS = "请填写推荐理由"
+E_AWARD_ROLE = "{category}须推荐{role}"
+E_AWARD_STATUS = "该推荐当前为「{status}」，不能再审核"
+E_AWARD_NOTE = "不批准须填写审核意见"
+AWARD_ROLE = {"优秀第一书记": StationRole.FIRST_SECRETARY, "优秀工作队员": StationRole.TEAM_MEMBER,
+              "优秀驻村工作队": StationRole.FIRST_SECRETARY}
+
+
+def award_may_nominate(actor: Any, post: Post) -> bool:
+    from ganbu.stationing.queries import _unit_paths
+
+    unit = post.dispatch_unit.path if post.dispatch_unit_id else None
+    return (has_perm(actor, "stationing.manage", post.org.path) or has_perm(actor, "cases.act", post.org.path)
+            or bool(unit and any(unit.startswith(p) for p in _unit_paths(actor))))
+
+
+@transaction.atomic
+def award_nominate(*, actor: Any, person: Person, category: str, reasons: str) -> Any:
+    """STN-16: nominate a stationed cadre (a team: by its first secretary) for an award category of the policy."""
+    from ganbu.stationing.models import AwardNomination
+
+    today = _today()
+    post = stationed_post_on(person.pk, today)
+    if post is None:
+        raise ValidationError({"person": E_TASK_NOT_STATIONED})
+    if not award_may_nominate(actor, post):
+        raise PermissionDenied(E_AWARD_RIGHT)
+    ensure_not_subject(actor, person.pk)
+    params, _ = stationing_params(post.org.path, today)
+    if category not in params.award_categories:
+        raise ValidationError({"category": E_AWARD})
+    role = AWARD_ROLE.get(category)
+    if role and post.title != role:
+        raise ValidationError({"category": E_AWARD_ROLE.format(category=category, role=StationRole(role).label)})
+    if not reasons.strip():
+        raise ValidationError({"reasons": E_AWARD_REASONS})
+    by = ("县委组织部" if has_perm(actor, "stationing.manage", post.org.path) else
+          Org.objects.filter(path=post.org.path[:9]).values_list("name", flat=True).first() or ""
+          if has_perm(actor, "cases.act", post.org.path) else (post.dispatch_unit.name if post.dispatch_unit else ""))
+    nom = AwardNomination.objects.create(category=category, person=person, org_path=post.org.path, year=today.year,
+                                         reasons=reasons.strip()[:1000], nominated_by=actor, nominator_org=by[:50],
+                                         nominated_on=today)
+    audit_record(actor=actor, action="award.nominate", object_type="award", object_id=nom.pk,
+                 org_path=nom.org_path, after=snapshot(nom))
+    targets = _county_users(post.org.path)
+    _later(lambda: notify(users=targets, title=f"表彰推荐待审核：{category} {person.name}",
+                          url=f"/stationing/awards/{nom.pk}/", kind="stationing", key=f"award:{nom.pk}"))
+    return nom
+
+
+@transaction.atomic
+def award_decide(*, actor: Any, nomination: Any, approve: bool, note: str = "") -> Any:
+    """STN-16: the county organisation department approves or rejects a nomination (never his own)."""
+    from ganbu.stationing.models import AwardNomination
+
+    nom = AwardNomination.objects.select_for_update().get(pk=nomination.pk)
+    if not has_perm(actor, "stationing.manage", nom.org_path[:6]):
+        raise PermissionDenied("只有县委组织部可以审核表彰推荐")
+    ensure_not_subject(actor, nom.person_id)
+    if nom.status != AwardNomination.Status.PROPOSED:
+        raise ValidationError({"status": E_AWARD_STATUS.format(status=nom.get_status_display())})
+    if not approve and not note.strip():
+        raise ValidationError({"note": E_AWARD_NOTE})
+    before = snapshot(nom)
+    nom.status = AwardNomination.Status.APPROVED if approve else AwardNomination.Status.REJECTED
+    nom.decided_by, nom.decided_on, nom.decision_note = actor, _today(), note.strip()[:300]
+    nom.save()
+    audit_record(actor=actor, action="award.decide", object_type="award", object_id=nom.pk,
+                 org_path=nom.org_path, before=before, after=snapshot(nom))
+    targets = _person_users(nom.person_id)
+    _later(lambda: notify(users=targets, title=f"表彰推荐{nom.get_status_display()}：{nom.category}",
+                          url=f"/stationing/cadre/{nom.person_id}/", kind="stationing", key=f"award:{nom.pk}:done"))
+    return nom

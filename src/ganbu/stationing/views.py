@@ -23,6 +23,8 @@ from ganbu.stationing.forms import (
     AdvanceForm,
     ApproveForm,
     AssignmentForm,
+    AwardDecideForm,
+    AwardForm,
     BoardPhoneForm,
     DiaryForm,
     NegativeForm,
@@ -37,7 +39,7 @@ from ganbu.stationing.forms import (
     TaskReportForm,
     apply_errors,
 )
-from ganbu.stationing.models import AssignedTask, NegativeItem, ObligationKind, Selection
+from ganbu.stationing.models import AssignedTask, AwardNomination, NegativeItem, ObligationKind, Selection
 
 ROLES = {"first_secretary": "驻村第一书记", "team_member": "驻村工作队员"}
 RESPONSIBLE = queries.RESPONSIBLE
@@ -300,6 +302,9 @@ def cadre(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "stationing/cadre.html", {
         "person": person, "rows": rows, "records": queries.cadre_records(person), "form": form, "today": today,
         "labels": dict(ObligationKind.choices), "responsible": RESPONSIBLE,
+        "awards": queries.awards_of(person),
+        "may_nominate": any(services.award_may_nominate(request.user, r.post) for r in rows)
+        and request.user.person_id != person.pk,
         "may_assign": any(services.task_may_assign(request.user, r.post.org.path) for r in rows)
         and request.user.person_id != person.pk,
         "posts": queries.cadre_posts(person).select_related("org", "dispatch_unit")},
@@ -583,3 +588,67 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
         "mine": mine, "may_confirm": may_confirm, "report_form": report_form, "asking": asking, "error": error,
         "recused": mine and request.user.pk == t.assigned_by_id},
         status=400 if (action == "report" and report_form.errors) or error else 200)
+
+
+# --- awards (STN-16) --------------------------------------------------------------------------------------
+
+
+@login_required
+def awards(request: HttpRequest) -> HttpResponse:
+    """STN-16: nominations in scope, waiting ones first; the county decides from here."""
+    rows = list(queries.awards_visible(request.user).order_by("status", "-nominated_on", "-id")[:300])
+    return render(request, "stationing/awards.html", {
+        "rows": rows, "county": has_perm(request.user, "stationing.manage")})
+
+
+@login_required
+def award_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    """STN-16: nominate a stationed cadre (or his team) for an award; shows the nomination, asks to confirm."""
+    person = queries.cadre_for(request.user, person_id)
+    post = services.stationed_post_on(person.pk, _today())
+    if post is None or not services.award_may_nominate(request.user, post):
+        raise NotFound()
+    form = AwardForm(request.POST or None)
+    preview = False
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if not d["sure"]:
+            preview = True
+            form = AwardForm(initial={**d, "sure": True})
+        else:
+            try:
+                nom = services.award_nominate(actor=request.user, person=person, category=d["category"],
+                                              reasons=d["reasons"])
+                messages.success(request, "已推荐，报县委组织部审核")
+                return redirect("stationing:award", pk=nom.pk)
+            except (ValidationError, PermissionDenied, RecusalError) as exc:
+                _fail(form, exc)
+    return render(request, "stationing/award_new.html", {
+        "person": person, "post": post, "form": form, "preview": preview, "data": form.initial if preview else {}},
+        status=400 if request.method == "POST" and form.errors else 200)
+
+
+@login_required
+def award(request: HttpRequest, pk: int) -> HttpResponse:
+    """STN-16: one nomination; the county approves or rejects after a confirm step."""
+    nom = queries.access_award(request.user, pk)
+    may_decide = (has_perm(request.user, "stationing.manage", nom.org_path[:6])
+                  and nom.status == AwardNomination.Status.PROPOSED)
+    recused = may_decide and is_subject(request.user, nom.person_id)
+    form = AwardDecideForm(request.POST or None)
+    action = request.POST.get("action") if request.method == "POST" else None
+    asking = ""
+    if action in ("approve", "reject") and may_decide and form.is_valid():
+        if request.POST.get("sure") != "1":
+            asking = action
+        else:
+            try:
+                services.award_decide(actor=request.user, nomination=nom, approve=action == "approve",
+                                      note=form.cleaned_data["note"])
+                messages.success(request, "已审核")
+                return redirect("stationing:award", pk=nom.pk)
+            except (ValidationError, PermissionDenied, RecusalError) as exc:
+                _fail(form, exc)
+    return render(request, "stationing/award.html", {
+        "nom": nom, "may_decide": may_decide and not recused, "recused": recused, "form": form, "asking": asking},
+        status=400 if action and form.errors else 200)
