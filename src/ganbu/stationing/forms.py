@@ -172,3 +172,18 @@ class AwardForm(forms.Form):
 
 class AwardDecideForm(forms.Form):
     note = _text("审核意见", 300, required=False, rows=2)
+
+
+class SymposiumForm(forms.Form):
+    """MTG-04: the quarter's symposium; attendees are ticked from the stationed cadres listed on the page."""
+
+    held_on = _date("召开日期")
+    place = _text("地点", 100, required=False)
+
+
+class SymposiumReportForm(forms.Form):
+    """MTG-04: a first secretary's report at the symposium."""
+
+    summary = _text("汇报内容（本季度工作、问题、下步打算；第四季度为年度工作）", 2000, rows=5)
+    evidence = forms.FileField(label="书面汇报材料（可选）", required=False, error_messages=_MSG)
+    sure = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -280,3 +280,44 @@ class AwardNomination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.person_id}"
+
+
+class Symposium(models.Model):
+    """MTG-04: the county's quarterly symposium of stationed cadres, one record per quarter."""
+
+    org_path = models.CharField(max_length=16, db_index=True)
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    held_on = models.DateField("召开日期")
+    place = models.CharField("地点", max_length=100, blank=True)
+    attendees = models.ManyToManyField("org.Person", related_name="+", verbose_name="参会驻村干部")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        constraints = [models.UniqueConstraint(fields=["org_path", "year", "quarter"], name="symposium_one_per_quarter")]
+        verbose_name = "驻村干部季度座谈会"
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.quarter}季度"
+
+
+class SymposiumReport(models.Model):
+    """MTG-04: a first secretary's report at the symposium (the quarter's work, problems, plans; in Q4 the year's)."""
+
+    symposium = models.ForeignKey(Symposium, on_delete=models.PROTECT, related_name="reports")
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+", verbose_name="第一书记")
+    annual = models.BooleanField("年度工作报告", default=False)
+    summary = models.TextField("汇报内容（工作、问题、打算）", max_length=2000)
+    evidence = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name="书面汇报材料")
+    obligation = models.ForeignKey(ObligationRecord, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["symposium", "person"], name="symposium_report_once")]
+        verbose_name = "座谈会汇报"
+
+    def __str__(self) -> str:
+        return f"{self.symposium} {self.person_id}"

@@ -815,3 +815,69 @@ def award_decide(*, actor: Any, nomination: Any, approve: bool, note: str = "") 
     _later(lambda: notify(users=targets, title=f"表彰推荐{nom.get_status_display()}：{nom.category}",
                           url=f"/stationing/cadre/{nom.person_id}/", kind="stationing", key=f"award:{nom.pk}:done"))
     return nom
+
+
+# --- the quarterly symposium (MTG-04) -------------------------------------------------------------------
+
+E_SYM_RIGHT = "只有县委组织部可以登记驻村干部座谈会"
+E_SYM_DUP = "{year}年第{quarter}季度座谈会已经登记，每季度一次"
+E_SYM_ATTENDEES = "请勾选参会的驻村干部"
+E_SYM_NOT_FS = "只有当时在任的驻村第一书记在座谈会上汇报"
+E_SYM_NOT_ATTENDED = "{name}不在本次座谈会参会名单中"
+E_SYM_REPORTED = "{name}在本次座谈会的汇报已经登记"
+E_SYM_SUMMARY = "请填写汇报内容"
+
+
+@transaction.atomic
+def symposium_record(*, actor: Any, county: Org, held_on: date, attendees: list[Person], place: str = "") -> Any:
+    """MTG-04: record the quarter's symposium (its quarter from the date) and who attended."""
+    from ganbu.stationing.models import Symposium
+
+    if not has_perm(actor, "stationing.manage", county.path):
+        raise PermissionDenied(E_SYM_RIGHT)
+    if held_on > _today():
+        raise ValidationError({"held_on": E_FUTURE})
+    if not attendees:
+        raise ValidationError({"attendees": E_SYM_ATTENDEES})
+    quarter = (held_on.month - 1) // 3 + 1
+    if Symposium.objects.filter(org_path=county.path, year=held_on.year, quarter=quarter).exists():
+        raise ValidationError({"held_on": E_SYM_DUP.format(year=held_on.year, quarter=quarter)})
+    sym = Symposium.objects.create(org_path=county.path, year=held_on.year, quarter=quarter, held_on=held_on,
+                                   place=place.strip()[:100], recorded_by=actor)
+    sym.attendees.set(attendees)
+    audit_record(actor=actor, action="symposium.record", object_type="symposium", object_id=sym.pk,
+                 org_path=county.path, after={**snapshot(sym), "attendees": [p.pk for p in attendees]})
+    return sym
+
+
+@transaction.atomic
+def symposium_report(*, actor: Any, symposium: Any, person: Person, summary: str, upload: Any = None) -> Any:
+    """MTG-04: attach a first secretary's report to the quarter's symposium (Q4: the year's report); the
+    obligations calendar then counts his symposium obligation for that quarter as met."""
+    from ganbu.core.attachments import attachment_store
+    from ganbu.stationing.models import SymposiumReport
+
+    if not has_perm(actor, "stationing.manage", symposium.org_path):
+        raise PermissionDenied(E_SYM_RIGHT)
+    ensure_not_subject(actor, person.pk)
+    post = stationed_post_on(person.pk, symposium.held_on)
+    if post is None or post.title != StationRole.FIRST_SECRETARY:
+        raise ValidationError({"person": E_SYM_NOT_FS})
+    if not symposium.attendees.filter(pk=person.pk).exists():
+        raise ValidationError({"person": E_SYM_NOT_ATTENDED.format(name=person.name)})
+    if SymposiumReport.objects.filter(symposium=symposium, person=person).exists():
+        raise ValidationError({"person": E_SYM_REPORTED.format(name=person.name)})
+    if not summary.strip():
+        raise ValidationError({"summary": E_SYM_SUMMARY})
+    annual = symposium.quarter == 4
+    evidence = attachment_store(actor=actor, upload=upload, org_path=post.org.path) if upload else None
+    what = "年度工作报告" if annual else "季度汇报"
+    obligation = ObligationRecord.objects.create(
+        kind=ObligationKind.SYMPOSIUM, person=person, org_path=post.org.path, date=symposium.held_on,
+        people="县委组织部驻村干部座谈会", evidence=f"{symposium}座谈会{what}", recorded_by=actor)
+    rep = SymposiumReport.objects.create(symposium=symposium, person=person, annual=annual,
+                                         summary=summary.strip()[:2000], evidence=evidence, obligation=obligation,
+                                         recorded_by=actor)
+    audit_record(actor=actor, action="symposium.report", object_type="symposium_report", object_id=rep.pk,
+                 org_path=post.org.path, after=snapshot(rep))
+    return rep

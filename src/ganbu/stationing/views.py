@@ -35,6 +35,8 @@ from ganbu.stationing.forms import (
     ReplaceForm,
     ReportForm,
     ReviewForm,
+    SymposiumForm,
+    SymposiumReportForm,
     TaskForm,
     TaskReportForm,
     apply_errors,
@@ -652,3 +654,77 @@ def award(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "stationing/award.html", {
         "nom": nom, "may_decide": may_decide and not recused, "recused": recused, "form": form, "asking": asking},
         status=400 if action and form.errors else 200)
+
+
+# --- the quarterly symposium (MTG-04) -------------------------------------------------------------------
+
+
+def _county_of(user: Any) -> Org | None:
+    from ganbu.core.access import perm_paths
+
+    paths = [p for p in perm_paths(user, "stationing.manage") if len(p) >= 6]
+    if not paths and "" in perm_paths(user, "stationing.manage"):
+        return Org.objects.filter(kind=OrgKind.COUNTY).order_by("path").first()
+    return Org.objects.filter(path=paths[0][:6]).first() if paths else None
+
+
+@login_required
+def symposiums(request: HttpRequest) -> HttpResponse:
+    """MTG-04: the county's quarterly symposiums; the organisation department records one per quarter."""
+    from ganbu.stationing.models import Symposium
+
+    _need(request)
+    county = _county_of(request.user)
+    form = SymposiumForm(request.POST or None, initial={"held_on": _today()})
+    cadres = stationed_people(request.user, _today()) if county else []
+    if request.method == "POST" and county and form.is_valid():
+        ids = {int(x) for x in request.POST.getlist("attendees") if x.isdigit()}
+        picked = [p for p in cadres if p.pk in ids]
+        try:
+            sym = services.symposium_record(actor=request.user, county=county, held_on=form.cleaned_data["held_on"],
+                                            attendees=picked, place=form.cleaned_data["place"])
+            messages.success(request, f"已登记{sym}座谈会")
+            return redirect("stationing:symposium", pk=sym.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(form, exc)
+    rows = Symposium.objects.filter(scope_q(request.user, "stationing.view", "org_path")).prefetch_related(
+        "reports")[:40]
+    return render(request, "stationing/symposiums.html", {"rows": rows, "form": form, "county": county,
+                                                          "cadres": cadres},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def symposium(request: HttpRequest, pk: int) -> HttpResponse:
+    """MTG-04: one symposium: attendees and each first secretary's report; record a report (confirm step)."""
+    from ganbu.stationing.models import Symposium
+
+    sym = Symposium.objects.filter(scope_q(request.user, "stationing.view", "org_path"), pk=pk).first()
+    if sym is None:
+        raise NotFound()
+    may_record = has_perm(request.user, "stationing.manage", sym.org_path)
+    reports = list(sym.reports.select_related("person", "evidence"))
+    done = {r.person_id for r in reports}
+    pending = [p for p in sym.attendees.order_by("org_path", "name") if p.pk not in done
+               and (post := services.stationed_post_on(p.pk, sym.held_on)) is not None
+               and post.title == "first_secretary"]
+    form = SymposiumReportForm(request.POST or None, request.FILES or None)
+    person = next((p for p in pending if str(p.pk) == request.POST.get("person")), None)
+    preview = False
+    if request.method == "POST" and may_record and form.is_valid():
+        if person is None:
+            form.add_error(None, "请选择汇报的第一书记")
+        elif not form.cleaned_data["sure"] and not form.cleaned_data["evidence"]:
+            preview = True
+            form = SymposiumReportForm(initial={**form.cleaned_data, "sure": True})
+        else:
+            try:
+                services.symposium_report(actor=request.user, symposium=sym, person=person,
+                                          summary=form.cleaned_data["summary"], upload=form.cleaned_data["evidence"])
+                messages.success(request, f"已登记{person.name}的汇报")
+                return redirect("stationing:symposium", pk=sym.pk)
+            except (ValidationError, PermissionDenied, RecusalError) as exc:
+                _fail(form, exc)
+    return render(request, "stationing/symposium.html", {
+        "sym": sym, "reports": reports, "pending": pending, "form": form, "may_record": may_record,
+        "preview": preview, "person": person}, status=400 if request.method == "POST" and form.errors else 200)
