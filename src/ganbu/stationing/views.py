@@ -714,7 +714,7 @@ def symposium(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and may_record and form.is_valid():
         if person is None:
             form.add_error(None, "请选择汇报的第一书记")
-        elif not form.cleaned_data["sure"] and not form.cleaned_data["evidence"]:
+        elif not form.cleaned_data["sure"]:
             preview = True
             form = SymposiumReportForm(initial={**form.cleaned_data, "sure": True})
         else:
