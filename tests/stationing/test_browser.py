@@ -192,9 +192,9 @@ def test_stn_county_list_overdue_filter_export_and_refusals(browser_login, live_
 @pytest.mark.django_db(transaction=True)
 def test_stn_17_task_on_a_phone(browser_login, live_server, stn):
     """STN-17: the township gives the first secretary a task (confirm step); he sees it on his phone."""
-    from ganbu.stationing.models import AssignedTask
-
     from django.utils import timezone
+
+    from ganbu.stationing.models import AssignedTask
 
     url = live_server.url
     fs = stn.world.people.first_secretary
