@@ -35,7 +35,10 @@ SKIP = {"", "logout"}  # media files (DEBUG only); sign-out is a POST that ends 
 
 # Route name → what opens it for a GET without parameters: a permission held anywhere, "any" (every
 # signed-in user: his own records), "self" (a cadre's self-service: needs a person record), or
-# "post" (the route takes POST only: a GET is 405 for signed-in users).
+# "post" (the route takes POST only: a GET is 405 for signed-in users). Two predicates for stationing:
+# "stationed" (the user's own person holds a first-secretary or team-member post today: the diary) and
+# "unit" (the proposing side: stationing.manage held anywhere, or stationing.view granted on a dispatch
+# unit or department — a unit proposes its own people).
 ROLE_TABLE: dict[str, str] = {
     "home": "any", "inbox": "any",
     "core:calendar": "calendar.manage", "core:calendar_day": "post", "core:calendar_year": "post",
@@ -70,12 +73,12 @@ ROLE_TABLE: dict[str, str] = {
     "targets:home": "targets.view", "targets:propose": "targets.manage", "targets:ledger": "targets.view",
     "targets:ledger_build": "post", "targets:ledger_xlsx": "targets.view", "targets:rounds": "targets.view",
     "targets:decisions": "targets.view", "targets:funds": "targets.manage",
-    # Merged from main at 16:17 without their gates read yet: checked for missing ids, server errors and
-    # leaks, not yet against an allowed/refused rule ("unchecked", counted apart) — owners to fill in.
-    **{r: "unchecked" for r in ("stationing:cadres", "stationing:villages", "stationing:selections",
-                                "stationing:propose", "stationing:replace", "stationing:diary",
-                                "stationing:diary_flags", "stationing:negative", "stationing:allowances",
-                                "subsidies:home", "api:candidates", "api:propose", "api:diary", "api:cadres")},
+    "stationing:cadres": "stationing.view", "stationing:villages": "stationing.view",
+    "stationing:selections": "stationing.view", "stationing:propose": "unit", "stationing:replace": "unit",
+    "stationing:diary": "stationed", "stationing:diary_flags": "stationing.view",
+    "stationing:negative": "stationing.view", "stationing:allowances": "stationing.view",
+    "subsidies:home": "subsidies.view|subsidies.propose",
+    "api:candidates": "unit", "api:propose": "post", "api:diary": "post", "api:cadres": "stationing.view",
     # API operations without ids
     "api:people_list": "person.view", "api:token_revoke_mine": "post", "api:signin": "post",
     "api:monthly": "attendance.view", "api:mine": "any", "api:submit": "post", "api:ranking": "points.view|self",
@@ -135,6 +138,34 @@ def personas(world, admins, policies):
     return world
 
 
+def _stationed_today(user) -> bool:
+    """Whether the user's own person holds a stationed post (first secretary, team member) today."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from ganbu.org.models import STATIONED_TITLES, Post
+
+    today = timezone.localdate()
+    return bool(getattr(user, "person_id", None)) and Post.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=today), person_id=user.person_id, title__in=list(STATIONED_TITLES),
+        start__lte=today).exists()
+
+
+def _proposes(user) -> bool:
+    """The proposing side of stationing: the county's stationing.manage, or a dispatch unit's grant."""
+    from django.utils import timezone
+
+    from ganbu.org.models import OrgKind, RoleGrant
+    from ganbu.org.roles import ROLE_PERMS
+
+    if has_perm(user, "stationing.manage"):
+        return True
+    today = timezone.localdate()
+    grants = RoleGrant.objects.filter(user_id=user.pk, org__kind__in=[OrgKind.DISPATCH_UNIT, OrgKind.DEPARTMENT])
+    return any("stationing.view" in ROLE_PERMS.get(g.role, ()) and (g.start is None or g.start <= today)
+               and (g.end is None or g.end >= today) for g in grants)
+
+
 def _expected(user, rule: str) -> str:
     """"ok" or "refused" for a route's rule and a persona."""
     if rule == "post":
@@ -146,6 +177,14 @@ def _expected(user, rule: str) -> str:
             return "ok"
         if part == "self" and getattr(user, "person_id", None):
             return "ok"
+        if part == "stationed":
+            if _stationed_today(user):
+                return "ok"
+            continue
+        if part == "unit":
+            if _proposes(user):
+                return "ok"
+            continue
         if part not in ("any", "self") and has_perm(user, part):
             return "ok"
     return "refused"

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from ganbu.core.access import NotFound
+from ganbu.core.access import NotFound, has_perm
 from ganbu.core.recusal import RecusalError
 from ganbu.stationing import queries, services
 from ganbu.stationing.models import Selection
@@ -63,7 +63,9 @@ def _sel(s: Selection) -> dict[str, Any]:
 
 @router.get("/candidates")
 def candidates(request: Any, q: str = "") -> list[dict[str, Any]]:
-    """People the user may propose, by name, unit or post."""
+    """People the user may propose, by name, unit or post: only for those who may propose (as the page)."""
+    if not queries.unit_choices(request.auth).exists():
+        raise NotFound()
     return [{"id": p.pk, "name": p.name, "org": p.org.name,
              "posts": [x.get_title_display() for x in p.current_posts]}
             for p in queries.candidate_search(request.auth, q[:50])]
@@ -134,6 +136,9 @@ def diary(request: Any, payload: DiaryIn) -> Any:
 
 @router.get("/cadres")
 def cadres(request: Any, overdue: bool = False, q: str = "") -> list[dict[str, Any]]:
+    """The stationed-cadre list: the same gate as the page (stationing.view somewhere), else "not found"."""
+    if not has_perm(request.auth, "stationing.view"):
+        raise NotFound()
     rows = queries.stationed_list(request.auth, timezone.localdate(), q=q[:50], overdue_only=overdue)
     return [{"person_id": r.post.person_id, "name": r.post.person.name, "village": r.post.org.name,
              "unit": r.post.dispatch_unit.name if r.post.dispatch_unit else "", "title": r.post.title,
