@@ -62,7 +62,7 @@ ROLE_TABLE: dict[str, str] = {
     "points:ranking": "points.view|self", "points:record": "points.record", "points:pending": "points.approve",
     "points:catalogue": "points.catalogue", "points:cycles": "points.view", "points:preview": "policy.view",
     "assessment:home": "assessment.view|assessment.score",
-    "stationing:eligibility": "stationing.manage",
+    "stationing:eligibility": "stationing.manage", "stationing:tasks": "any", "stationing:awards": "any", "stationing:symposiums": "stationing.view",
     "cases:list": "any", "cases:appeal": "post", "cases:appeals": "any",
     "notices:manage": "notices.publish|notices.answer",
     "diary:mine": "any", "diary:new": "any", "diary:household_pick": "any", "diary:household_new": "post",

@@ -186,3 +186,27 @@ def test_stn_county_list_overdue_filter_export_and_refusals(browser_login, live_
     board.goto(f"{url}/stationing/board/{stn.world.village_a.pk}/")
     _shot(board, "11-phone-village-board")
     assert p.phone not in board.inner_text("#board")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_stn_17_task_on_a_phone(browser_login, live_server, stn):
+    """STN-17: the township gives the first secretary a task (confirm step); he sees it on his phone."""
+    from django.utils import timezone
+
+    from ganbu.stationing.models import AssignedTask
+
+    url = live_server.url
+    fs = stn.world.people.first_secretary
+    town = browser_login("township_secretary", viewport=PHONE)
+    town.goto(f"{url}/stationing/cadre/{fs.pk}/tasks/new/")
+    town.fill("input[name=title]", "摸排低收入户")
+    town.fill("input[name=due]", (timezone.localdate() + timedelta(days=3)).isoformat())
+    town.click("#task-form button.primary")
+    town.wait_for_selector("#preview")
+    os.makedirs("/tmp/m13-shots", exist_ok=True)
+    town.screenshot(path="/tmp/m13-shots/task-preview-phone.png", full_page=True)
+    town.click("#task-form button.primary")
+    town.wait_for_selector("#task")
+    town.screenshot(path="/tmp/m13-shots/task-phone.png", full_page=True)
+    assert AssignedTask.objects.count() == 1

@@ -144,3 +144,46 @@ class ReimbursementForm(forms.Form):
     amount = forms.DecimalField(label="金额（元）", max_digits=10, decimal_places=2, min_value=0,
                                 error_messages={**_NUM, "max_decimal_places": "最多两位小数"})
     note = _text("事由/票据", 200)
+
+
+class TaskForm(forms.Form):
+    """STN-17: a task the county or township gives a stationed cadre."""
+
+    title = _text("任务", 100)
+    detail = _text("要求", 500, required=False, rows=3)
+    due = _date("完成期限")
+    sure = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class TaskReportForm(forms.Form):
+    """STN-17: the cadre reports a task done, with an evidence file."""
+
+    report = _text("完成情况", 500, rows=3)
+    evidence = forms.FileField(label="佐证材料（PDF、图片、Word、Excel）", error_messages=_MSG)
+
+
+class AwardForm(forms.Form):
+    """STN-16: a nomination: the category (from the policy) and the reasons."""
+
+    category = forms.ChoiceField(label="表彰类别", choices=[(x, x) for x in AWARDS], error_messages=_MSG)
+    reasons = _text("推荐理由（主要事迹）", 1000, rows=5)
+    sure = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class AwardDecideForm(forms.Form):
+    note = _text("审核意见", 300, required=False, rows=2)
+
+
+class SymposiumForm(forms.Form):
+    """MTG-04: the quarter's symposium; attendees are ticked from the stationed cadres listed on the page."""
+
+    held_on = _date("召开日期")
+    place = _text("地点", 100, required=False)
+
+
+class SymposiumReportForm(forms.Form):
+    """MTG-04: a first secretary's report at the symposium."""
+
+    summary = _text("汇报内容（本季度工作、问题、下步打算；第四季度为年度工作）", 2000, rows=5)
+    evidence = forms.FileField(label="书面汇报材料（可选）", required=False, error_messages=_MSG)
+    sure = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -214,3 +214,110 @@ class Reimbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class AssignedTask(models.Model):
+    """A task the county or township gives a stationed cadre (STN-17), tracked to completion:
+    open → reported done with evidence (the cadre) → confirmed (the assigner, never the cadre himself)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "办理中"
+        REPORTED = "reported", "已报告完成，待确认"
+        CONFIRMED = "confirmed", "已确认办结"
+
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+", verbose_name="驻村干部")
+    org_path = models.CharField(max_length=16, db_index=True)
+    title = models.CharField("任务", max_length=100)
+    detail = models.CharField("要求", max_length=500, blank=True)
+    due = models.DateField("完成期限")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigner_org = models.CharField("交办单位", max_length=50)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    report = models.CharField("完成情况", max_length=500, blank=True)
+    evidence = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name="佐证材料")
+    reported_on = models.DateField("报告日期", null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    confirmed_on = models.DateField("确认日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["status", "due"])]
+        verbose_name = "交办任务"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AwardNomination(models.Model):
+    """STN-16: a unit or township nominates a team, first secretary or team member for an award category;
+    the county organisation department approves or rejects; approved awards show on the cadre's page."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "已推荐，待组织部审核"
+        APPROVED = "approved", "已批准表彰"
+        REJECTED = "rejected", "未批准"
+
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    category = models.CharField("表彰类别", max_length=30)
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+", verbose_name="被推荐人")
+    org_path = models.CharField(max_length=16, db_index=True)
+    year = models.PositiveSmallIntegerField("年度")
+    reasons = models.CharField("推荐理由", max_length=1000)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominator_org = models.CharField("推荐单位", max_length=50)
+    nominated_on = models.DateField("推荐日期")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_on = models.DateField("审核日期", null=True, blank=True)
+    decision_note = models.CharField("审核意见", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-nominated_on", "-id"]
+        verbose_name = "评选表彰推荐"
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.person_id}"
+
+
+class Symposium(models.Model):
+    """MTG-04: the county's quarterly symposium of stationed cadres, one record per quarter."""
+
+    org_path = models.CharField(max_length=16, db_index=True)
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    held_on = models.DateField("召开日期")
+    place = models.CharField("地点", max_length=100, blank=True)
+    attendees = models.ManyToManyField("org.Person", related_name="+", verbose_name="参会驻村干部")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        constraints = [models.UniqueConstraint(fields=["org_path", "year", "quarter"], name="symposium_one_per_quarter")]
+        verbose_name = "驻村干部季度座谈会"
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.quarter}季度"
+
+
+class SymposiumReport(models.Model):
+    """MTG-04: a first secretary's report at the symposium (the quarter's work, problems, plans; in Q4 the year's)."""
+
+    symposium = models.ForeignKey(Symposium, on_delete=models.PROTECT, related_name="reports")
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+", verbose_name="第一书记")
+    annual = models.BooleanField("年度工作报告", default=False)
+    summary = models.TextField("汇报内容（工作、问题、打算）", max_length=2000)
+    evidence = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name="书面汇报材料")
+    obligation = models.ForeignKey(ObligationRecord, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["symposium", "person"], name="symposium_report_once")]
+        verbose_name = "座谈会汇报"
+
+    def __str__(self) -> str:
+        return f"{self.symposium} {self.person_id}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ganbu.core.access import NotFound, has_perm, perm_paths, scope_q
@@ -154,6 +155,7 @@ class CadreRow:
     dues: list[rules.Due] = field(default_factory=list)
     rotation: bool = False
     on: date = field(default_factory=date.today)
+    tasks_overdue: int = 0  # STN-17: assigned tasks still open after their due day
 
     @property
     def open(self) -> list[rules.Due]:
@@ -233,8 +235,11 @@ def stationed_list(user: Any, on: date, *, q: str = "", township: str = "", unit
     if unit:
         posts = posts.filter(dispatch_unit__path=unit[:16])
     rows = cadre_rows(posts, on)
+    late = tasks_overdue_by_person([r.post.person_id for r in rows], on)
+    for r in rows:
+        r.tasks_overdue = late.get(r.post.person_id, 0)
     if overdue_only:
-        rows = [r for r in rows if r.overdue]
+        rows = [r for r in rows if r.overdue or r.tasks_overdue]
     return rows
 
 
@@ -435,3 +440,67 @@ def is_stationed(user: Any) -> bool:
     today = timezone.localdate()
     return Post.objects.filter(person_id=pid, title__in=list(STATIONED_TITLES), start__lte=today).filter(
         Q(end__isnull=True) | Q(end__gte=today)).exists()
+
+
+# --- tasks the county and township assign (STN-17) ------------------------------------------------------
+
+
+def tasks_visible(user: Any) -> QuerySet[Any]:
+    """Tasks in the user's scope, given to him, or given by him."""
+    from ganbu.stationing.models import AssignedTask
+
+    q = scope_q(user, "stationing.view", "org_path") | Q(assigned_by_id=getattr(user, "pk", None))
+    if getattr(user, "person_id", None):
+        q |= Q(person_id=user.person_id)
+    return AssignedTask.objects.filter(q).select_related("person", "assigned_by", "evidence").order_by(
+        "status", "due", "id")
+
+
+def access_task(user: Any, pk: Any) -> Any:
+    try:
+        return tasks_visible(user).get(pk=int(pk))
+    except (ValueError, TypeError, ObjectDoesNotExist):
+        raise NotFound() from None
+
+
+def tasks_overdue_by_person(person_ids: list[int], on: date) -> dict[int, int]:
+    """STN-17: overdue open tasks per stationed cadre, for the county list's column and filter."""
+    from ganbu.stationing.models import AssignedTask
+
+    out: dict[int, int] = defaultdict(int)
+    for pid, due, status in AssignedTask.objects.filter(person_id__in=person_ids, status="open",
+                                                        due__lt=on).values_list("person_id", "due", "status"):
+        if rules.stn_17_task_overdue(due, status, on):
+            out[pid] += 1
+    return out
+
+
+# --- awards (STN-16) ------------------------------------------------------------------------------------
+
+
+def awards_visible(user: Any) -> QuerySet[Any]:
+    """Nominations in the user's scope, of his dispatch unit's cadres, made by him, or about himself."""
+    from ganbu.stationing.models import AwardNomination
+
+    q = scope_q(user, "stationing.view", "org_path") | Q(nominated_by_id=getattr(user, "pk", None))
+    if getattr(user, "person_id", None):
+        q |= Q(person_id=user.person_id)
+    units = _unit_paths(user)
+    if units:
+        ids = Post.objects.filter(post_scope_q(user), title__in=list(STATIONED_TITLES)).values("person_id")
+        q |= Q(person_id__in=ids)
+    return AwardNomination.objects.filter(q).select_related("person", "nominated_by", "decided_by")
+
+
+def access_award(user: Any, pk: Any) -> Any:
+    try:
+        return awards_visible(user).get(pk=int(pk))
+    except (ValueError, TypeError, ObjectDoesNotExist):
+        raise NotFound() from None
+
+
+def awards_of(person: Person) -> list[Any]:
+    """Approved awards, for the cadre's page."""
+    from ganbu.stationing.models import AwardNomination
+
+    return list(AwardNomination.objects.filter(person=person, status=AwardNomination.Status.APPROVED))

@@ -196,6 +196,12 @@ def stn_17_assignment_refusal(policy: StationingParams, what: str) -> str | None
     return None
 
 
+def stn_17_task_overdue(due: date, status: str, on: date) -> bool:
+    """STN-17: an assigned task still open after its due day is overdue (due today is not yet overdue).
+    A task reported done waits on the assigner's confirmation, not on the cadre."""
+    return status == "open" and on > due
+
+
 def stn_13_board_contact(policy: StationingParams, work_phone: str, private_phone: str) -> str:
     """STN-13: the contact printed on the village board: the work phone, never the private number."""
     if policy.board_work_phone_only:

@@ -632,3 +632,252 @@ def reimbursement_record(*, actor: Any, person: Person, kind: str, on: date, amo
     audit_record(actor=actor, action="reimbursement.record", object_type="reimbursement", object_id=rec.pk,
                  org_path=post.org.path, after=snapshot(rec))
     return rec
+
+
+# --- tasks the county and township assign (STN-17) --------------------------------------------------
+
+E_TASK_TITLE = "请填写任务内容"
+E_TASK_DUE = "完成期限不能早于今天"
+E_TASK_RIGHT = "只有县委组织部或所在乡镇党委可以给驻村干部交办任务"
+E_TASK_NOT_STATIONED = "该干部当前不是驻村干部"
+E_TASK_STATUS = "该任务当前为「{status}」，不能办理此步骤"
+E_TASK_REPORT = "请填写完成情况并上传佐证材料"
+E_TASK_NOT_MINE = "只有承办任务的驻村干部本人可以报告完成"
+E_TASK_CONFIRM = "只有交办人可以确认办结"
+
+
+def task_may_assign(actor: Any, path: str) -> bool:
+    """The county (organisation department) or the township party committee over the village."""
+    return has_perm(actor, "stationing.manage", path) or has_perm(actor, "cases.act", path)
+
+
+@transaction.atomic
+def task_assign(*, actor: Any, person: Person, title: str, due: date, detail: str = "") -> Any:
+    """STN-17: the county or township gives a stationed cadre a task with a due date; he is told in his inbox."""
+    from ganbu.stationing.models import AssignedTask
+
+    post = stationed_post_on(person.pk, _today())
+    if post is None:
+        raise ValidationError({"person": E_TASK_NOT_STATIONED})
+    if not task_may_assign(actor, post.org.path):
+        raise PermissionDenied(E_TASK_RIGHT)
+    if not title.strip():
+        raise ValidationError({"title": E_TASK_TITLE})
+    if due < _today():
+        raise ValidationError({"due": E_TASK_DUE})
+    township = Org.objects.filter(path=post.org.path[:9]).first()
+    by = "县委组织部" if has_perm(actor, "stationing.manage", post.org.path) else (
+        f"{township.name}党委" if township else "乡镇党委")
+    task = AssignedTask.objects.create(person=person, org_path=post.org.path, title=title.strip()[:100],
+                                       detail=detail.strip()[:500], due=due, assigned_by=actor,
+                                       assigner_org=by[:50])
+    audit_record(actor=actor, action="task.assign", object_type="assigned_task", object_id=task.pk,
+                 org_path=task.org_path, after=snapshot(task))
+    targets = _person_users(person.pk)
+    _later(lambda: notify(users=targets, title=f"交办任务：{task.title}，请于{task.due}前完成",
+                          url=f"/stationing/tasks/{task.pk}/", kind="stationing", key=f"task:{task.pk}:assigned"))
+    return task
+
+
+@transaction.atomic
+def task_report(*, actor: Any, task: Any, report: str, upload: Any) -> Any:
+    """STN-17: the cadre reports the task done, with what was done and an evidence file."""
+    from ganbu.core.attachments import attachment_store
+    from ganbu.stationing.models import AssignedTask
+
+    task = AssignedTask.objects.select_for_update().get(pk=task.pk)
+    if getattr(actor, "person_id", None) != task.person_id:
+        raise PermissionDenied(E_TASK_NOT_MINE)
+    if task.status != AssignedTask.Status.OPEN:
+        raise ValidationError({"status": E_TASK_STATUS.format(status=task.get_status_display())})
+    if not report.strip() or upload is None:
+        raise ValidationError({"report": E_TASK_REPORT})
+    before = snapshot(task)
+    task.evidence = attachment_store(actor=actor, upload=upload, org_path=task.org_path)
+    task.report, task.reported_on, task.status = report.strip()[:500], _today(), AssignedTask.Status.REPORTED
+    task.save()
+    audit_record(actor=actor, action="task.report", object_type="assigned_task", object_id=task.pk,
+                 org_path=task.org_path, before=before, after=snapshot(task))
+    assigner = task.assigned_by
+    _later(lambda: notify(users=[assigner], title=f"交办任务已报告完成，待确认：{task.title}",
+                          url=f"/stationing/tasks/{task.pk}/", kind="stationing", key=f"task:{task.pk}:reported"))
+    return task
+
+
+@transaction.atomic
+def task_confirm(*, actor: Any, task: Any) -> Any:
+    """STN-17: the assigner confirms the task done. Nobody confirms a task given to himself."""
+    from ganbu.stationing.models import AssignedTask
+
+    task = AssignedTask.objects.select_for_update().get(pk=task.pk)
+    ensure_not_subject(actor, task.person_id)
+    if actor.pk != task.assigned_by_id and not has_perm(actor, "stationing.manage", task.org_path):
+        raise PermissionDenied(E_TASK_CONFIRM)
+    if task.status != AssignedTask.Status.REPORTED:
+        raise ValidationError({"status": E_TASK_STATUS.format(status=task.get_status_display())})
+    before = snapshot(task)
+    task.status, task.confirmed_by, task.confirmed_on = AssignedTask.Status.CONFIRMED, actor, _today()
+    task.save()
+    audit_record(actor=actor, action="task.confirm", object_type="assigned_task", object_id=task.pk,
+                 org_path=task.org_path, before=before, after=snapshot(task))
+    return task
+
+
+def tasks_evaluate(*, on: date) -> int:
+    """STN-17 each night: an open task past its due day notifies the cadre and the assigner, once."""
+    from ganbu.org.models import User
+    from ganbu.stationing.models import AssignedTask
+
+    overdue = [t for t in AssignedTask.objects.filter(status=AssignedTask.Status.OPEN, due__lt=on)
+               .select_related("person", "assigned_by") if rules.stn_17_task_overdue(t.due, t.status, on)]
+    selves = {u.person_id: u for u in User.objects.filter(person_id__in=[t.person_id for t in overdue])}
+    items = []
+    for t in overdue:
+        title = f"交办任务逾期：{t.person.name}「{t.title}」应于{t.due}前完成"
+        for u in (selves.get(t.person_id), t.assigned_by):
+            items.append((u, title, f"/stationing/tasks/{t.pk}/", "stationing", f"task:{t.pk}:overdue"))
+    return _notify_bulk(items)
+
+
+# --- awards (STN-16) -----------------------------------------------------------------------------------
+
+E_AWARD_RIGHT = "只有派出单位、所在乡镇党委或县委组织部可以推荐"
+E_AWARD_REASONS = "请填写推荐理由"
+E_AWARD_ROLE = "{category}须推荐{role}"
+E_AWARD_STATUS = "该推荐当前为「{status}」，不能再审核"
+E_AWARD_NOTE = "不批准须填写审核意见"
+AWARD_ROLE = {"优秀第一书记": StationRole.FIRST_SECRETARY, "优秀工作队员": StationRole.TEAM_MEMBER,
+              "优秀驻村工作队": StationRole.FIRST_SECRETARY}
+
+
+def award_may_nominate(actor: Any, post: Post) -> bool:
+    from ganbu.stationing.queries import _unit_paths
+
+    unit = post.dispatch_unit.path if post.dispatch_unit_id else None
+    return (has_perm(actor, "stationing.manage", post.org.path) or has_perm(actor, "cases.act", post.org.path)
+            or bool(unit and any(unit.startswith(p) for p in _unit_paths(actor))))
+
+
+@transaction.atomic
+def award_nominate(*, actor: Any, person: Person, category: str, reasons: str) -> Any:
+    """STN-16: nominate a stationed cadre (a team: by its first secretary) for an award category of the policy."""
+    from ganbu.stationing.models import AwardNomination
+
+    today = _today()
+    post = stationed_post_on(person.pk, today)
+    if post is None:
+        raise ValidationError({"person": E_TASK_NOT_STATIONED})
+    if not award_may_nominate(actor, post):
+        raise PermissionDenied(E_AWARD_RIGHT)
+    ensure_not_subject(actor, person.pk)
+    params, _ = stationing_params(post.org.path, today)
+    if category not in params.award_categories:
+        raise ValidationError({"category": E_AWARD})
+    role = AWARD_ROLE.get(category)
+    if role and post.title != role:
+        raise ValidationError({"category": E_AWARD_ROLE.format(category=category, role=StationRole(role).label)})
+    if not reasons.strip():
+        raise ValidationError({"reasons": E_AWARD_REASONS})
+    by = ("县委组织部" if has_perm(actor, "stationing.manage", post.org.path) else
+          Org.objects.filter(path=post.org.path[:9]).values_list("name", flat=True).first() or ""
+          if has_perm(actor, "cases.act", post.org.path) else (post.dispatch_unit.name if post.dispatch_unit else ""))
+    nom = AwardNomination.objects.create(category=category, person=person, org_path=post.org.path, year=today.year,
+                                         reasons=reasons.strip()[:1000], nominated_by=actor, nominator_org=by[:50],
+                                         nominated_on=today)
+    audit_record(actor=actor, action="award.nominate", object_type="award", object_id=nom.pk,
+                 org_path=nom.org_path, after=snapshot(nom))
+    targets = _county_users(post.org.path)
+    _later(lambda: notify(users=targets, title=f"表彰推荐待审核：{category} {person.name}",
+                          url=f"/stationing/awards/{nom.pk}/", kind="stationing", key=f"award:{nom.pk}"))
+    return nom
+
+
+@transaction.atomic
+def award_decide(*, actor: Any, nomination: Any, approve: bool, note: str = "") -> Any:
+    """STN-16: the county organisation department approves or rejects a nomination (never his own)."""
+    from ganbu.stationing.models import AwardNomination
+
+    nom = AwardNomination.objects.select_for_update().get(pk=nomination.pk)
+    if not has_perm(actor, "stationing.manage", nom.org_path[:6]):
+        raise PermissionDenied("只有县委组织部可以审核表彰推荐")
+    ensure_not_subject(actor, nom.person_id)
+    if nom.status != AwardNomination.Status.PROPOSED:
+        raise ValidationError({"status": E_AWARD_STATUS.format(status=nom.get_status_display())})
+    if not approve and not note.strip():
+        raise ValidationError({"note": E_AWARD_NOTE})
+    before = snapshot(nom)
+    nom.status = AwardNomination.Status.APPROVED if approve else AwardNomination.Status.REJECTED
+    nom.decided_by, nom.decided_on, nom.decision_note = actor, _today(), note.strip()[:300]
+    nom.save()
+    audit_record(actor=actor, action="award.decide", object_type="award", object_id=nom.pk,
+                 org_path=nom.org_path, before=before, after=snapshot(nom))
+    targets = _person_users(nom.person_id)
+    _later(lambda: notify(users=targets, title=f"表彰推荐{nom.get_status_display()}：{nom.category}",
+                          url=f"/stationing/cadre/{nom.person_id}/", kind="stationing", key=f"award:{nom.pk}:done"))
+    return nom
+
+
+# --- the quarterly symposium (MTG-04) -------------------------------------------------------------------
+
+E_SYM_RIGHT = "只有县委组织部可以登记驻村干部座谈会"
+E_SYM_DUP = "{year}年第{quarter}季度座谈会已经登记，每季度一次"
+E_SYM_ATTENDEES = "请勾选参会的驻村干部"
+E_SYM_NOT_FS = "只有当时在任的驻村第一书记在座谈会上汇报"
+E_SYM_NOT_ATTENDED = "{name}不在本次座谈会参会名单中"
+E_SYM_REPORTED = "{name}在本次座谈会的汇报已经登记"
+E_SYM_SUMMARY = "请填写汇报内容"
+
+
+@transaction.atomic
+def symposium_record(*, actor: Any, county: Org, held_on: date, attendees: list[Person], place: str = "") -> Any:
+    """MTG-04: record the quarter's symposium (its quarter from the date) and who attended."""
+    from ganbu.stationing.models import Symposium
+
+    if not has_perm(actor, "stationing.manage", county.path):
+        raise PermissionDenied(E_SYM_RIGHT)
+    if held_on > _today():
+        raise ValidationError({"held_on": E_FUTURE})
+    if not attendees:
+        raise ValidationError({"attendees": E_SYM_ATTENDEES})
+    quarter = (held_on.month - 1) // 3 + 1
+    if Symposium.objects.filter(org_path=county.path, year=held_on.year, quarter=quarter).exists():
+        raise ValidationError({"held_on": E_SYM_DUP.format(year=held_on.year, quarter=quarter)})
+    sym = Symposium.objects.create(org_path=county.path, year=held_on.year, quarter=quarter, held_on=held_on,
+                                   place=place.strip()[:100], recorded_by=actor)
+    sym.attendees.set(attendees)
+    audit_record(actor=actor, action="symposium.record", object_type="symposium", object_id=sym.pk,
+                 org_path=county.path, after={**snapshot(sym), "attendees": [p.pk for p in attendees]})
+    return sym
+
+
+@transaction.atomic
+def symposium_report(*, actor: Any, symposium: Any, person: Person, summary: str, upload: Any = None) -> Any:
+    """MTG-04: attach a first secretary's report to the quarter's symposium (Q4: the year's report); the
+    obligations calendar then counts his symposium obligation for that quarter as met."""
+    from ganbu.core.attachments import attachment_store
+    from ganbu.stationing.models import SymposiumReport
+
+    if not has_perm(actor, "stationing.manage", symposium.org_path):
+        raise PermissionDenied(E_SYM_RIGHT)
+    ensure_not_subject(actor, person.pk)
+    post = stationed_post_on(person.pk, symposium.held_on)
+    if post is None or post.title != StationRole.FIRST_SECRETARY:
+        raise ValidationError({"person": E_SYM_NOT_FS})
+    if not symposium.attendees.filter(pk=person.pk).exists():
+        raise ValidationError({"person": E_SYM_NOT_ATTENDED.format(name=person.name)})
+    if SymposiumReport.objects.filter(symposium=symposium, person=person).exists():
+        raise ValidationError({"person": E_SYM_REPORTED.format(name=person.name)})
+    if not summary.strip():
+        raise ValidationError({"summary": E_SYM_SUMMARY})
+    annual = symposium.quarter == 4
+    evidence = attachment_store(actor=actor, upload=upload, org_path=post.org.path) if upload else None
+    what = "年度工作报告" if annual else "季度汇报"
+    obligation = ObligationRecord.objects.create(
+        kind=ObligationKind.SYMPOSIUM, person=person, org_path=post.org.path, date=symposium.held_on,
+        people="县委组织部驻村干部座谈会", evidence=f"{symposium}座谈会{what}", recorded_by=actor)
+    rep = SymposiumReport.objects.create(symposium=symposium, person=person, annual=annual,
+                                         summary=summary.strip()[:2000], evidence=evidence, obligation=obligation,
+                                         recorded_by=actor)
+    audit_record(actor=actor, action="symposium.report", object_type="symposium_report", object_id=rep.pk,
+                 org_path=post.org.path, after=snapshot(rep))
+    return rep

@@ -13,4 +13,5 @@ from ganbu.stationing import services
 def stationing_nightly() -> dict[str, int]:
     """After the day has closed (attendance closes at 21:00): flag diaries, evaluate obligations."""
     today = timezone.localdate()
-    return {"diary_flags": services.diary_evaluate(on=today), **services.obligations_evaluate(on=today)}
+    return {"diary_flags": services.diary_evaluate(on=today), **services.obligations_evaluate(on=today),
+            "task_notices": services.tasks_evaluate(on=today)}

@@ -23,6 +23,8 @@ from ganbu.stationing.forms import (
     AdvanceForm,
     ApproveForm,
     AssignmentForm,
+    AwardDecideForm,
+    AwardForm,
     BoardPhoneForm,
     DiaryForm,
     NegativeForm,
@@ -33,9 +35,13 @@ from ganbu.stationing.forms import (
     ReplaceForm,
     ReportForm,
     ReviewForm,
+    SymposiumForm,
+    SymposiumReportForm,
+    TaskForm,
+    TaskReportForm,
     apply_errors,
 )
-from ganbu.stationing.models import NegativeItem, ObligationKind, Selection
+from ganbu.stationing.models import AssignedTask, AwardNomination, NegativeItem, ObligationKind, Selection
 
 ROLES = {"first_secretary": "驻村第一书记", "team_member": "驻村工作队员"}
 RESPONSIBLE = queries.RESPONSIBLE
@@ -298,6 +304,11 @@ def cadre(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "stationing/cadre.html", {
         "person": person, "rows": rows, "records": queries.cadre_records(person), "form": form, "today": today,
         "labels": dict(ObligationKind.choices), "responsible": RESPONSIBLE,
+        "awards": queries.awards_of(person),
+        "may_nominate": any(services.award_may_nominate(request.user, r.post) for r in rows)
+        and request.user.person_id != person.pk,
+        "may_assign": any(services.task_may_assign(request.user, r.post.org.path) for r in rows)
+        and request.user.person_id != person.pk,
         "posts": queries.cadre_posts(person).select_related("org", "dispatch_unit")},
         status=400 if request.method == "POST" else 200)
 
@@ -485,3 +496,235 @@ def stationed_people(user: Any, on: date) -> list[Person]:
     ids = queries.current_posts(user, on).values_list("person_id", flat=True)
     return list(Person.objects.filter(pk__in=ids).order_by("org_path", "name"))
 
+
+
+# --- tasks the county and township assign (STN-17) ------------------------------------------------------
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    """STN-17: tasks given to stationed cadres, overdue first; a cadre sees his own. Search a cadre to assign."""
+    today = _today()
+    qs = queries.tasks_visible(request.user)
+    person = str(request.GET.get("person", ""))[:12]
+    if person.isdigit():
+        qs = qs.filter(person_id=int(person))
+    only_open = request.GET.get("open") == "1"
+    if only_open:
+        qs = qs.filter(status=AssignedTask.Status.OPEN)
+    rows = [(t, t.status == AssignedTask.Status.OPEN and today > t.due) for t in qs[:300]]
+    q = request.GET.get("q", "")[:50]
+    found = []
+    if q.strip():
+        found = [r for r in queries.stationed_list(request.user, today, q=q)
+                 if services.task_may_assign(request.user, r.post.org.path)][:20]
+    return render(request, "stationing/tasks.html", {
+        "rows": rows, "today": today, "q": q, "found": found, "only_open": only_open, "person": person,
+        "may_assign": has_perm(request.user, "stationing.manage") or has_perm(request.user, "cases.act")})
+
+
+@login_required
+def task_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    """STN-17: give a stationed cadre a task; the page shows what will be sent and asks to confirm."""
+    person = queries.cadre_for(request.user, person_id)
+    post = services.stationed_post_on(person.pk, _today())
+    if post is None or not services.task_may_assign(request.user, post.org.path):
+        raise NotFound()
+    form = TaskForm(request.POST or None)
+    preview = False
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if not d["sure"]:
+            if d["due"] < _today():
+                form.add_error("due", services.E_TASK_DUE)
+            else:
+                preview = True
+                form = TaskForm(initial={**d, "sure": True})
+        else:
+            try:
+                task = services.task_assign(actor=request.user, person=person, title=d["title"], due=d["due"],
+                                            detail=d["detail"])
+                messages.success(request, f"已交办，已通知{person.name}")
+                return redirect("stationing:task", pk=task.pk)
+            except (ValidationError, PermissionDenied) as exc:
+                _fail(form, exc)
+    return render(request, "stationing/task_new.html", {
+        "person": person, "post": post, "form": form, "preview": preview,
+        "data": form.initial if preview else {}},
+        status=400 if request.method == "POST" and form.errors else 200)
+
+
+@login_required
+def task(request: HttpRequest, pk: int) -> HttpResponse:
+    """STN-17: one task: the cadre reports it done with evidence; the assigner confirms it (after a confirm step)."""
+    t = queries.access_task(request.user, pk)
+    today = _today()
+    mine = request.user.person_id == t.person_id
+    may_confirm = not mine and (request.user.pk == t.assigned_by_id
+                                or has_perm(request.user, "stationing.manage", t.org_path))
+    action = request.POST.get("action") if request.method == "POST" else None
+    report_form = TaskReportForm(request.POST if action == "report" else None,
+                                 request.FILES if action == "report" else None)
+    error = ""
+    asking = False
+    if action == "report" and report_form.is_valid():
+        try:
+            services.task_report(actor=request.user, task=t, report=report_form.cleaned_data["report"],
+                                 upload=report_form.cleaned_data["evidence"])
+            messages.success(request, "已报告完成，等待交办人确认")
+            return redirect("stationing:task", pk=t.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(report_form, exc)
+    elif action == "confirm":
+        if request.POST.get("sure") != "1":
+            asking = True
+        else:
+            try:
+                services.task_confirm(actor=request.user, task=t)
+                messages.success(request, "已确认办结")
+                return redirect("stationing:task", pk=t.pk)
+            except (ValidationError, PermissionDenied, RecusalError) as exc:
+                error = getattr(exc, "message", None) or "；".join(getattr(exc, "messages", [])) or "无权办理"
+    return render(request, "stationing/task.html", {
+        "t": t, "today": today, "overdue": t.status == AssignedTask.Status.OPEN and today > t.due,
+        "mine": mine, "may_confirm": may_confirm, "report_form": report_form, "asking": asking, "error": error,
+        "recused": mine and request.user.pk == t.assigned_by_id},
+        status=400 if (action == "report" and report_form.errors) or error else 200)
+
+
+# --- awards (STN-16) --------------------------------------------------------------------------------------
+
+
+@login_required
+def awards(request: HttpRequest) -> HttpResponse:
+    """STN-16: nominations in scope, waiting ones first; the county decides from here."""
+    rows = list(queries.awards_visible(request.user).order_by("status", "-nominated_on", "-id")[:300])
+    return render(request, "stationing/awards.html", {
+        "rows": rows, "county": has_perm(request.user, "stationing.manage")})
+
+
+@login_required
+def award_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    """STN-16: nominate a stationed cadre (or his team) for an award; shows the nomination, asks to confirm."""
+    person = queries.cadre_for(request.user, person_id)
+    post = services.stationed_post_on(person.pk, _today())
+    if post is None or not services.award_may_nominate(request.user, post):
+        raise NotFound()
+    form = AwardForm(request.POST or None)
+    preview = False
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if not d["sure"]:
+            preview = True
+            form = AwardForm(initial={**d, "sure": True})
+        else:
+            try:
+                nom = services.award_nominate(actor=request.user, person=person, category=d["category"],
+                                              reasons=d["reasons"])
+                messages.success(request, "已推荐，报县委组织部审核")
+                return redirect("stationing:award", pk=nom.pk)
+            except (ValidationError, PermissionDenied, RecusalError) as exc:
+                _fail(form, exc)
+    return render(request, "stationing/award_new.html", {
+        "person": person, "post": post, "form": form, "preview": preview, "data": form.initial if preview else {}},
+        status=400 if request.method == "POST" and form.errors else 200)
+
+
+@login_required
+def award(request: HttpRequest, pk: int) -> HttpResponse:
+    """STN-16: one nomination; the county approves or rejects after a confirm step."""
+    nom = queries.access_award(request.user, pk)
+    may_decide = (has_perm(request.user, "stationing.manage", nom.org_path[:6])
+                  and nom.status == AwardNomination.Status.PROPOSED)
+    recused = may_decide and is_subject(request.user, nom.person_id)
+    form = AwardDecideForm(request.POST or None)
+    action = request.POST.get("action") if request.method == "POST" else None
+    asking = ""
+    if action in ("approve", "reject") and may_decide and form.is_valid():
+        if request.POST.get("sure") != "1":
+            asking = action
+        else:
+            try:
+                services.award_decide(actor=request.user, nomination=nom, approve=action == "approve",
+                                      note=form.cleaned_data["note"])
+                messages.success(request, "已审核")
+                return redirect("stationing:award", pk=nom.pk)
+            except (ValidationError, PermissionDenied, RecusalError) as exc:
+                _fail(form, exc)
+    return render(request, "stationing/award.html", {
+        "nom": nom, "may_decide": may_decide and not recused, "recused": recused, "form": form, "asking": asking},
+        status=400 if action and form.errors else 200)
+
+
+# --- the quarterly symposium (MTG-04) -------------------------------------------------------------------
+
+
+def _county_of(user: Any) -> Org | None:
+    from ganbu.core.access import perm_paths
+
+    paths = [p for p in perm_paths(user, "stationing.manage") if len(p) >= 6]
+    if not paths and "" in perm_paths(user, "stationing.manage"):
+        return Org.objects.filter(kind=OrgKind.COUNTY).order_by("path").first()
+    return Org.objects.filter(path=paths[0][:6]).first() if paths else None
+
+
+@login_required
+def symposiums(request: HttpRequest) -> HttpResponse:
+    """MTG-04: the county's quarterly symposiums; the organisation department records one per quarter."""
+    from ganbu.stationing.models import Symposium
+
+    _need(request)
+    county = _county_of(request.user)
+    form = SymposiumForm(request.POST or None, initial={"held_on": _today()})
+    cadres = stationed_people(request.user, _today()) if county else []
+    if request.method == "POST" and county and form.is_valid():
+        ids = {int(x) for x in request.POST.getlist("attendees") if x.isdigit()}
+        picked = [p for p in cadres if p.pk in ids]
+        try:
+            sym = services.symposium_record(actor=request.user, county=county, held_on=form.cleaned_data["held_on"],
+                                            attendees=picked, place=form.cleaned_data["place"])
+            messages.success(request, f"已登记{sym}座谈会")
+            return redirect("stationing:symposium", pk=sym.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(form, exc)
+    rows = Symposium.objects.filter(scope_q(request.user, "stationing.view", "org_path")).prefetch_related(
+        "reports")[:40]
+    return render(request, "stationing/symposiums.html", {"rows": rows, "form": form, "county": county,
+                                                          "cadres": cadres},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def symposium(request: HttpRequest, pk: int) -> HttpResponse:
+    """MTG-04: one symposium: attendees and each first secretary's report; record a report (confirm step)."""
+    from ganbu.stationing.models import Symposium
+
+    sym = Symposium.objects.filter(scope_q(request.user, "stationing.view", "org_path"), pk=pk).first()
+    if sym is None:
+        raise NotFound()
+    may_record = has_perm(request.user, "stationing.manage", sym.org_path)
+    reports = list(sym.reports.select_related("person", "evidence"))
+    done = {r.person_id for r in reports}
+    pending = [p for p in sym.attendees.order_by("org_path", "name") if p.pk not in done
+               and (post := services.stationed_post_on(p.pk, sym.held_on)) is not None
+               and post.title == "first_secretary"]
+    form = SymposiumReportForm(request.POST or None, request.FILES or None)
+    person = next((p for p in pending if str(p.pk) == request.POST.get("person")), None)
+    preview = False
+    if request.method == "POST" and may_record and form.is_valid():
+        if person is None:
+            form.add_error(None, "请选择汇报的第一书记")
+        elif not form.cleaned_data["sure"]:
+            preview = True
+            form = SymposiumReportForm(initial={**form.cleaned_data, "sure": True})
+        else:
+            try:
+                services.symposium_report(actor=request.user, symposium=sym, person=person,
+                                          summary=form.cleaned_data["summary"], upload=form.cleaned_data["evidence"])
+                messages.success(request, f"已登记{person.name}的汇报")
+                return redirect("stationing:symposium", pk=sym.pk)
+            except (ValidationError, PermissionDenied, RecusalError) as exc:
+                _fail(form, exc)
+    return render(request, "stationing/symposium.html", {
+        "sym": sym, "reports": reports, "pending": pending, "form": form, "may_record": may_record,
+        "preview": preview, "person": person}, status=400 if request.method == "POST" and form.errors else 200)
