@@ -224,7 +224,8 @@ def test_kpi_06_monthly_circular_published_as_frozen_notice(world, kpi):
     assert version.content["rows"][1][:2] == ["表扬", "南村"]
     assert circular.policy_version_id and "3月" in circular.title
     again = services.circular_publish(actor=world.users.office, township=world.t1, month=month)
-    assert again.pk == circular.pk and again.notice_version.version == 2
+    # the same content published again is the same notice version (PUB-02: only a change is a new version)
+    assert again.pk == circular.pk and again.notice_version.version == 1
 
 
 def test_kpi_06_circular_pdf_has_cjk_text(world, kpi):

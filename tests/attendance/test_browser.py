@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from ganbu.attendance import services
 from ganbu.attendance.models import DayStatus, SignIn
@@ -18,7 +19,7 @@ def test_att_01_cadre_signs_in_on_a_phone(world, policies, clock, browser_login,
     page = browser_login("township_cadre", viewport={"width": 390, "height": 844},
                          geolocation={"latitude": 30.1003, "longitude": 120.1004}, permissions=["geolocation"])
     page.goto(f"{live_server.url}/attendance/signin/")
-    page.wait_for_function("document.getElementById('lat') && document.getElementById('lat').value !== ''")
+    expect(page.locator("#lat")).not_to_have_value("")  # no string eval: the CSP forbids it
     button = page.get_by_role("button", name="签到")
     box = button.bounding_box()
     assert box and box["width"] > 300  # thumb-sized on a 390px screen
@@ -66,7 +67,7 @@ def test_att_03_att_09_phone_sign_in_before_the_cutoff_then_disabled_after_it(wo
              "permissions": ["geolocation"]}
     page = browser_login("township_cadre", **phone)
     page.goto(f"{live_server.url}/attendance/signin/")
-    page.wait_for_function("document.getElementById('lat') && document.getElementById('lat').value !== ''")
+    expect(page.locator("#lat")).not_to_have_value("")  # no string eval: the CSP forbids it
     assert page.is_enabled("#signin-button")
     page.screenshot(path="/tmp/i10a-shots/signin-before-cutoff-phone.png", full_page=True)
     page.click("#signin-button")

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.db import transaction
 from django.test import Client
+from playwright.sync_api import expect
 
 from ganbu.core.nav import nav_items
 from ganbu.org.demo import DEMO_USERS, demo_password
@@ -28,6 +29,9 @@ NOT_PROMISED = {
 NOT_PROMISED_COUNTY = {"diary:stations"}
 # (persona, nav entry) pairs where the demo honestly has nothing: county users are nobody's cadre
 NOT_PROMISED_FOR = {"admin", "county_org", "county_rural", "county_deputy", "county_finance", "unit_leader"}
+# The demo's meetings are the township's (MTG-01/02); a village role sees only meetings he takes part in
+# (issue 16: a cadre sees his own attendance), and the village's own meetings are not in the demo yet.
+NOT_PROMISED_MEETINGS = {"a_secretary", "a_committee", "a_first"}
 
 
 class _Rollback(Exception):
@@ -81,6 +85,8 @@ def test_every_nav_entry_of_every_demo_persona_opens_with_data(demo):
                 continue
             if username in NOT_PROMISED_FOR and item["name"] in {"leave:mine", "attendance:monthly",
                                                                  "attendance:meetings", *NOT_PROMISED_COUNTY}:
+                continue
+            if username in NOT_PROMISED_MEETINGS and item["name"] == "attendance:meetings":
                 continue
             hits = EMPTY.findall(_main(response))
             if hits and item["name"] != "home":
@@ -190,7 +196,7 @@ def _charts_drawn(page, expected: set[str]) -> None:
     for i in range(charts.count()):
         chart = charts.nth(i)
         chart.scroll_into_view_if_needed()
-        page.wait_for_function("el => el.getAttribute('data-drawn') === '1'", arg=chart.element_handle())
+        expect(chart).to_have_attribute("data-drawn", "1")  # no string eval: the CSP forbids it
         assert chart.evaluate(DRAWN_PIXELS) > 200, chart.get_attribute("data-chart")
 
 
